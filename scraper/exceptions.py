@@ -1,0 +1,60 @@
+"""The failures the tool reports, each with its own exit status.
+
+Every failure names the source it concerns and what was expected; the CLI
+prints ``error: <source>: <problem>`` on one line and exits with the
+class's ``exit_code``. The codes are part of the interface (README, --help).
+"""
+
+from __future__ import annotations
+
+
+class ScraperError(Exception):
+    """Base class: a failure the user can act on, never a bug."""
+
+    exit_code = 1
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class StaleOutputError(ScraperError):
+    """``check`` found ``generated/`` out of date with the spec."""
+
+    exit_code = 1
+
+
+class ShrinkError(ScraperError):
+    """The fresh page lost too much; refused until a human allows it."""
+
+    exit_code = 3
+
+
+class FetchError(ScraperError):
+    """The source could not be read: network, HTTP status, size, missing file."""
+
+    exit_code = 4
+
+
+class PageError(ScraperError):
+    """The source was read but is not an error-code page we understand."""
+
+    exit_code = 5
+
+
+class SpecError(ScraperError):
+    """The spec, the sources or the annotations file is invalid."""
+
+    exit_code = 6
+
+
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (0, "success (for update: also 'no changes')"),
+    (1, "check: generated/ is stale"),
+    (2, "usage error"),
+    (ShrinkError.exit_code, "shrink guard: the page lost too much, nothing changed"),
+    (FetchError.exit_code, "fetch failed: network, HTTP status, size cap, missing file"),
+    (PageError.exit_code, "page not understood: not an error-code page, or malformed"),
+    (SpecError.exit_code, "invalid spec, sources or annotations file"),
+)

@@ -1,0 +1,246 @@
+"""The parser, on hand-made fixtures and on Binance's real pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scraper.exceptions import PageError
+from scraper.model import Page
+from scraper.parse import derive_name, detect_format, parse_document, split_quoted
+from tests.conftest import FIXTURES, capture_text, history_files
+
+HTML_CODE_HEADING = re.compile(r"<h([1-6])\b[^>]*>\s*(-\d{3,5})\b")
+
+
+def parse_fixture(name: str) -> Page:
+    return parse_document((FIXTURES / name).read_text(encoding="utf-8"), None, name)
+
+
+def by_code(page: Page) -> dict[int, tuple[str, ...]]:
+    return {entry.code: entry.messages for entry in page.errors}
+
+
+# -- hand-made fixtures --------------------------------------------------------
+
+
+def test_fixture_codes_names_and_sections() -> None:
+    page = parse_fixture("mini.html")
+    assert [(e.code, e.name, e.section) for e in page.errors] == [
+        (-1000, "UNKNOWN", "10xx - General Server or Network issues"),
+        (-1003, "TOO_MANY_REQUESTS", "10xx - General Server or Network issues"),
+        (-1100, "ILLEGAL_CHARS", "11xx - Request issues"),
+        (-2021, "ORDER_CANCEL_REPLACE_PARTIALLY_FAILED", "11xx - Request issues"),
+    ]
+    assert page.errors[3].title == "Order cancel-replace partially failed"
+    assert page.errors[0].title is None
+    assert page.last_updated == "2025-06-11"
+
+
+def test_fixture_message_text_is_what_a_reader_sees() -> None:
+    messages = by_code(parse_fixture("mini.html"))
+    assert messages[-1003] == (
+        "Too many requests queued.",
+        "Too much request weight used; current limit is %s request weight per %s."
+        " Please use WebSocket Streams for live updates.",
+    )
+    assert messages[-1100] == ("Illegal characters found in parameter '%s'; legal range is '%s'.",)
+    assert not any("\u200b" in m for ms in messages.values() for m in ms)
+
+
+def test_fixture_tables() -> None:
+    page = parse_fixture("mini.html")
+    rejections, filters = page.tables
+    assert rejections.id == "order_rejections"
+    assert rejections.codes == (-1010, -2010)
+    assert [(r.message, r.description) for r in rejections.rows] == [
+        ("Unknown order sent.", "The order (by either orderId) could not be found."),
+        ("Rest API trading is not enabled.", "Trading is off."),
+        ("WebSocket API trading is not enabled.", "Trading is off."),
+        ("FIX API trading is not enabled.", "First line\nsecond line"),
+    ]
+    assert filters.id == "filter_failures"
+    assert filters.codes == (-1013,)
+    assert [r.message for r in filters.rows] == [
+        "Filter failure: PRICE_FILTER",
+        "Filter failure: LOT_SIZE",
+    ]
+
+
+def test_markdown_and_html_give_the_same_page() -> None:
+    assert parse_fixture("mini.md") == parse_fixture("mini.html")
+
+
+def test_page_chrome_is_ignored() -> None:
+    codes = [e.code for e in parse_fixture("mini.html").errors]
+    assert -9999 not in codes and -1001 not in codes
+
+
+def test_page_without_codes_is_refused() -> None:
+    with pytest.raises(PageError, match="no error-code headings"):
+        parse_fixture("no_codes.html")
+
+
+def test_heading_with_unparseable_code_is_refused() -> None:
+    with pytest.raises(PageError, match=r"'-10O1' is not one"):
+        parse_fixture("bad_heading.html")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "empty document"),
+        ("   \n\t ", "empty document"),
+        ('{"code": -1121, "msg": "Invalid symbol."}', "looks like JSON"),
+        ("[1, 2]", "looks like JSON"),
+        (
+            "# Errors\n\n### -1000 UNKNOWN\n* bad \x00 byte\n",
+            "control character U\\+0000 on line 4",
+        ),
+    ],
+)
+def test_bad_documents_are_refused(text: str, problem: str) -> None:
+    with pytest.raises(PageError, match=problem):
+        parse_document(text, None, "input")
+
+
+def test_range_labels_are_sections_not_codes() -> None:
+    page = parse_document("## -9xxx Filter failures\n### -9001 X\n* m\n", "markdown", "x")
+    assert [(e.code, e.section) for e in page.errors] == [(-9001, "-9xxx Filter failures")]
+
+
+@pytest.mark.parametrize(
+    ("rest", "name", "title"),
+    [
+        ("TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS", None),
+        (
+            "Order cancel-replace failed.",
+            "ORDER_CANCEL_REPLACE_FAILED",
+            "Order cancel-replace failed.",
+        ),
+        (
+            "Not found, authenticated, or authorized",
+            "NOT_FOUND_AUTHENTICATED_OR_AUTHORIZED",
+            "Not found, authenticated, or authorized",
+        ),
+        ("", "ERROR_18002", None),
+        ("2FA required", "E_2FA_REQUIRED", "2FA required"),
+        ("未知错误", "ERROR_18002", "未知错误"),
+        ("TOO_MANY_参数", "TOO_MANY", "TOO_MANY_参数"),
+    ],
+)
+def test_derive_name(rest: str, name: str, title: str | None) -> None:
+    derived, kept = derive_name(-18002, rest)
+    assert derived == name and derived.isidentifier()
+    assert kept == title
+
+
+def test_one_code_listed_twice_keeps_both_names() -> None:
+    text = "## 5xxx\n### -5012 TRANSFER_PENDING\n* a\n### -5012 OTHER_NAME\n* b\n### -5013 TRANSFER_PENDING\n* c\n"
+    page = parse_document(text, "markdown", "x")
+    first, second = page.errors
+    assert (first.name, first.messages) == ("TRANSFER_PENDING", ("a",))
+    assert [(a.name, a.messages) for a in first.aliases] == [("OTHER_NAME", ("b",))]
+    assert second.name == "TRANSFER_PENDING_5013"
+
+
+def test_split_quoted() -> None:
+    assert split_quoted('"A." / "B."') == ["A.", "B."]
+    assert split_quoted('"The requested action would change no state; rejecting".') == [
+        "The requested action would change no state; rejecting"
+    ]
+    assert split_quoted('"FIX API trading is not enabled.') == ["FIX API trading is not enabled."]
+    assert split_quoted("OPO orders are not supported.") == ["OPO orders are not supported."]
+
+
+def test_detect_format() -> None:
+    assert detect_format("# Title\n<!doctype html>\n<html>", "x") == "html"
+    assert detect_format("# Error codes\n## 10xx", "x") == "markdown"
+
+
+# -- Binance's real pages ------------------------------------------------------
+
+
+def html_code_headings(text: str) -> set[int]:
+    return {int(code) for _, code in HTML_CODE_HEADING.findall(text)}
+
+
+@pytest.mark.parametrize("capture", ["spot-html-1.txt", "spot-testnet-html-1.txt"])
+def test_real_html_page_has_every_code(capture: str) -> None:
+    text = capture_text(capture)
+    page = parse_document(text, None, capture)
+    assert len(page.errors) == len(html_code_headings(text)) == 103
+    assert {e.code for e in page.errors} == html_code_headings(text)
+    assert sum(len(e.messages) for e in page.errors) == 144
+    assert all(e.messages for e in page.errors)
+
+
+def test_real_spot_page_messages_verbatim() -> None:
+    messages = by_code(parse_document(capture_text("spot-html-1.txt"), None, "spot"))
+    assert messages[-1003] == (
+        "Too many requests queued.",
+        "Too much request weight used; current limit is %s request weight per %s."
+        " Please use WebSocket Streams for live updates to avoid polling the API.",
+        "Way too much request weight used; IP banned until %s."
+        " Please use WebSocket Streams for live updates to avoid bans.",
+    )
+    assert messages[-1013] == (
+        "The request is rejected by the API. (i.e. The request didn't reach the Matching Engine.)",
+        "Potential error messages can be found in Filter Failures or Failures during order placement.",
+    )
+    assert messages[-1021] == (
+        "Timestamp for this request is outside of the recvWindow.",
+        "Timestamp for this request was 1000ms ahead of the server's time.",
+    )
+    assert messages[-1224] == ("Working order must include the '{param}' tag.",)
+    assert messages[-2022] == (
+        "This code is sent when both the cancellation of the order failed and the new order placement failed.",
+    )
+
+
+def test_real_spot_page_tables_complete() -> None:
+    page = parse_document(capture_text("spot-html-1.txt"), None, "spot")
+    rejections, filters = page.tables
+    assert (rejections.id, rejections.codes, len(rejections.rows)) == (
+        "order_rejections",
+        (-1010, -2010, -2011, -2038),
+        41,
+    )
+    assert rejections.rows[0].message == "Unknown order sent."
+    assert (
+        rejections.rows[0].description
+        == "The order (by either orderId, clOrdId, origClOrdId) could not be found."
+    )
+    messages = [r.message for r in rejections.rows]
+    assert "Rest API trading is not enabled." in messages
+    assert "WebSocket API trading is not enabled." in messages
+    assert "FIX API trading is not enabled." in messages
+    assert rejections.rows[-1].message == "Order amend (pending OPO order) is not supported."
+    assert (filters.id, filters.codes, len(filters.rows)) == ("filter_failures", (-1013,), 18)
+    assert all(r.message.startswith("Filter failure: ") for r in filters.rows)
+    assert filters.rows[-1].message == "Filter failure: EXCHANGE_MAX_NUM_ORDER_LISTS"
+
+
+def test_page_without_codes_from_binance_is_refused() -> None:
+    with pytest.raises(PageError, match="no error-code headings"):
+        parse_document(capture_text("other-spot-rest-error-codes-html-1.txt"), None, "rest")
+
+
+def test_html_page_and_its_markdown_source_agree() -> None:
+    """The live HTML and the Markdown revision it was built from parse identically."""
+    html = parse_document(capture_text("spot-html-1.txt"), "html", "html")
+    source = next(p for p in history_files() if p.name.startswith("2025-12-02"))
+    markdown = parse_document(source.read_text(encoding="utf-8"), "markdown", source.name)
+    assert markdown.errors == html.errors
+    assert markdown.tables == html.tables
+
+
+def test_every_published_markdown_revision_parses() -> None:
+    for path in history_files():
+        text = path.read_text(encoding="utf-8")
+        page = parse_document(text, "markdown", path.name)
+        headings = set(re.findall(r"^#{1,6} *\\?(-\d{3,5})\b", text, re.MULTILINE))
+        assert {e.code for e in page.errors} == {int(c) for c in headings}, path.name
+        assert all(e.name.isidentifier() for e in page.errors), path.name
+        assert {t.id for t in page.tables} == {"order_rejections", "filter_failures"}, path.name

@@ -1,0 +1,265 @@
+"""The canonical YAML spec: build it from pages, dump it, load and validate it.
+
+Canonical means: products sorted by id, errors by code descending (``-1000``
+first), keys in a fixed order, no timestamps of the run, and
+``dump_spec(load_spec(text)) == text`` byte for byte. YAML is only ever read
+with ``safe_load``; a loaded spec is validated against
+``spec/errors.schema.json`` and then for what a schema cannot say (unique
+codes and names), with errors that name the field.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from scraper.exceptions import SpecError
+from scraper.model import (
+    SCHEMA_VERSION,
+    Alias,
+    ErrorEntry,
+    MessageTable,
+    Page,
+    Product,
+    Source,
+    Spec,
+    TableRow,
+)
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
+SCHEMA_PATH = SPEC_DIR / "errors.schema.json"
+
+
+# -- from pages ----------------------------------------------------------------
+
+
+def product_from_page(page: Page, product_id: str, title: str, source: Source) -> Product:
+    """A product holding exactly what the page says, in canonical order."""
+    return Product(
+        id=product_id,
+        title=title,
+        source=source,
+        last_updated=page.last_updated,
+        errors=sort_errors(page.errors),
+        tables=page.tables,
+    )
+
+
+def sort_errors(errors: Iterable[ErrorEntry]) -> tuple[ErrorEntry, ...]:
+    """Errors by code, descending: ``-1000`` before ``-1001``."""
+    return tuple(sorted(errors, key=lambda entry: -entry.code))
+
+
+def with_product(spec: Spec, product: Product) -> Spec:
+    """``spec`` with ``product`` added or replaced, products sorted by id."""
+    others = [p for p in spec.products if p.id != product.id]
+    return Spec(tuple(sorted([*others, product], key=lambda p: p.id)), spec.schema_version)
+
+
+# -- to and from plain data ----------------------------------------------------
+
+
+class FlowList(list[Any]):
+    """A list dumped inline (``[-1010, -2010]``): short lists of codes."""
+
+
+def spec_to_data(spec: Spec) -> dict[str, Any]:
+    """Plain dicts and lists in canonical key order, ready for YAML or JSON."""
+    return {
+        "schema_version": spec.schema_version,
+        "products": [product_to_data(p) for p in sorted(spec.products, key=lambda p: p.id)],
+    }
+
+
+def product_to_data(product: Product) -> dict[str, Any]:
+    return {
+        "id": product.id,
+        "title": product.title,
+        "source": {"url": product.source.url, "format": product.source.format},
+        "last_updated": product.last_updated,
+        "errors": [error_to_data(e) for e in sort_errors(product.errors)],
+        "tables": [table_to_data(t) for t in product.tables],
+    }
+
+
+def error_to_data(entry: ErrorEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": entry.code, "name": entry.name}
+    if entry.title is not None:
+        data["title"] = entry.title
+    data["section"] = entry.section
+    data["messages"] = list(entry.messages)
+    if entry.aliases:
+        data["aliases"] = [{"name": a.name, "messages": list(a.messages)} for a in entry.aliases]
+    data["added"] = entry.added
+    data["removed"] = entry.removed
+    return data
+
+
+def table_to_data(table: MessageTable) -> dict[str, Any]:
+    return {
+        "id": table.id,
+        "title": table.title,
+        "codes": FlowList(table.codes),
+        "rows": [{"message": r.message, "description": r.description} for r in table.rows],
+    }
+
+
+def spec_from_data(data: dict[str, Any]) -> Spec:
+    """The model from already-validated plain data."""
+    return Spec(tuple(product_from_data(p) for p in data["products"]), data["schema_version"])
+
+
+def product_from_data(data: dict[str, Any]) -> Product:
+    return Product(
+        id=data["id"],
+        title=data["title"],
+        source=Source(data["source"]["url"], data["source"]["format"]),
+        last_updated=data["last_updated"],
+        errors=tuple(error_from_data(e) for e in data["errors"]),
+        tables=tuple(table_from_data(t) for t in data["tables"]),
+    )
+
+
+def error_from_data(data: dict[str, Any]) -> ErrorEntry:
+    return ErrorEntry(
+        code=data["code"],
+        name=data["name"],
+        section=data["section"],
+        messages=tuple(data["messages"]),
+        title=data.get("title"),
+        aliases=tuple(Alias(a["name"], tuple(a["messages"])) for a in data.get("aliases", ())),
+        added=data["added"],
+        removed=data["removed"],
+    )
+
+
+def table_from_data(data: dict[str, Any]) -> MessageTable:
+    return MessageTable(
+        id=data["id"],
+        title=data["title"],
+        codes=tuple(data["codes"]),
+        rows=tuple(TableRow(r["message"], r["description"]) for r in data["rows"]),
+    )
+
+
+# -- YAML ----------------------------------------------------------------------
+
+
+class CanonicalDumper(yaml.SafeDumper):
+    """SafeDumper with block lists, literal multi-line strings and inline code lists."""
+
+
+def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def represent_flow_list(dumper: yaml.SafeDumper, value: FlowList) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
+CanonicalDumper.add_representer(str, represent_str)
+CanonicalDumper.add_representer(FlowList, represent_flow_list)
+
+
+def dump_spec(spec: Spec) -> str:
+    """The canonical YAML text of ``spec``."""
+    validate_semantics(spec, "spec")
+    return yaml.dump(
+        spec_to_data(spec),
+        Dumper=CanonicalDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1_000_000,
+        indent=2,
+    )
+
+
+def load_spec(text: str, origin: str) -> Spec:
+    """Parse, validate and convert spec YAML; every problem names the field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise SpecError(origin, f"not valid YAML{where}: {problem}") from None
+    if data is None:
+        raise SpecError(origin, "empty file; expected a spec with schema_version and products")
+    validate_data(data, origin)
+    spec = spec_from_data(data)
+    validate_semantics(spec, origin)
+    return spec
+
+
+def read_spec(path: Path, missing_ok: bool = False) -> Spec:
+    """Load the spec at ``path``; an empty spec when it is absent and ``missing_ok``."""
+    if missing_ok and not path.exists():
+        return Spec(())
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(str(path), "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(str(path), f"cannot read: {exc}") from None
+    return load_spec(text, str(path))
+
+
+# -- validation ----------------------------------------------------------------
+
+
+@cache
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+def validate_data(data: Any, origin: str) -> None:
+    """Check plain data against the JSON Schema; raise on the most relevant error."""
+    validator = jsonschema.Draft202012Validator(schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        raise SpecError(origin, f"{error.json_path}: {error.message}")
+
+
+def validate_semantics(spec: Spec, origin: str) -> None:
+    """What the schema cannot say: unique ids, codes and enum names."""
+    if spec.schema_version != SCHEMA_VERSION:
+        raise SpecError(
+            origin, f"$.schema_version: expected {SCHEMA_VERSION}, got {spec.schema_version}"
+        )
+    seen_products: set[str] = set()
+    for index, product in enumerate(spec.products):
+        where = f"$.products[{index}]"
+        if product.id in seen_products:
+            raise SpecError(origin, f"{where}.id: duplicate product id {product.id!r}")
+        seen_products.add(product.id)
+        validate_product(product, where, origin)
+
+
+def validate_product(product: Product, where: str, origin: str) -> None:
+    codes: set[int] = set()
+    names: dict[str, int] = {}
+    for index, entry in enumerate(sort_errors(product.errors)):
+        field = f"{where}.errors[{index}]"
+        if entry.code in codes:
+            raise SpecError(origin, f"{field}.code: duplicate code {entry.code}")
+        codes.add(entry.code)
+        for name in (entry.name, *(a.name for a in entry.aliases)):
+            if not name.isidentifier() or keyword.iskeyword(name):
+                raise SpecError(origin, f"{field}.name: {name!r} is not a valid identifier")
+            if names.setdefault(name, entry.code) != entry.code:
+                raise SpecError(origin, f"{field}.name: {name!r} already names code {names[name]}")
+    table_ids: set[str] = set()
+    for index, table in enumerate(product.tables):
+        if table.id in table_ids:
+            raise SpecError(origin, f"{where}.tables[{index}].id: duplicate table id {table.id!r}")
+        table_ids.add(table.id)

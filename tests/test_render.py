@@ -1,0 +1,141 @@
+"""Rendering: golden output, determinism, and the generated package imported for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scraper.atomic_write import write_tree
+from scraper.exceptions import SpecError
+from scraper.render import anchor, markdown_text, python_literal, render_all, spec_version
+from scraper.spec import load_spec, read_spec, spec_to_data
+from tests.conftest import FIXTURES, REPO
+
+GOLDEN = FIXTURES / "golden"
+GOLDEN_OUT = GOLDEN / "expected"
+
+
+def golden_files() -> dict[str, str]:
+    return render_all(read_spec(GOLDEN / "spec.yaml"))
+
+
+def test_golden_output() -> None:
+    """The rendered tree equals the committed expectation (UPDATE_GOLDEN=1 rewrites it)."""
+    files = golden_files()
+    if os.environ.get("UPDATE_GOLDEN"):
+        write_tree(GOLDEN_OUT, files)
+    on_disk = {p.relative_to(GOLDEN_OUT).as_posix() for p in GOLDEN_OUT.rglob("*") if p.is_file()}
+    assert on_disk == set(files)
+    for name, text in files.items():
+        assert (GOLDEN_OUT / name).read_text(encoding="utf-8") == text, name
+
+
+def test_rendering_is_deterministic() -> None:
+    spec = read_spec(REPO / "spec" / "errors.yaml")
+    assert render_all(spec) == render_all(spec)
+
+
+def test_json_is_the_spec() -> None:
+    spec = read_spec(GOLDEN / "spec.yaml")
+    data = json.loads(render_all(spec)["errors.json"])
+    assert data == json.loads(json.dumps(spec_to_data(spec)))
+    assert load_spec(json.dumps(data), "json") == spec
+
+
+def test_version_comes_from_the_newest_date() -> None:
+    assert spec_version(read_spec(GOLDEN / "spec.yaml")) == "2025.6.11"
+
+
+def run_generated(tmp_path: Path, code: str) -> str:
+    """Run ``code`` in an isolated interpreter that sees only the generated tree."""
+    write_tree(tmp_path, golden_files())
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = [{str(tmp_path)!r}]\n{code}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_generated_package_imports_with_the_standard_library_only(tmp_path: Path) -> None:
+    out = run_generated(
+        tmp_path,
+        "before = set(sys.modules)\n"
+        "import binance_errors\n"
+        "from binance_errors import spot\n"
+        "E = spot.ErrorCode\n"
+        "assert E.TOO_MANY_REQUESTS == -1003 and E(-1003) is E.TOO_MANY_REQUESTS\n"
+        "assert E.TOO_MANY_REQUESTS.messages[1].startswith('Too much request weight')\n"
+        "assert E.TOO_MANY_REQUESTS.section == '10xx - General Server or Network issues'\n"
+        "assert spot.lookup(-1003) is E.TOO_MANY_REQUESTS and spot.lookup(-424242) is None\n"
+        "assert E.OPTIONAL_PARAMS_BAD_COMBO.deprecated and E.OPTIONAL_PARAMS_BAD_COMBO.removed == '2024-04-02'\n"
+        "assert not E.UNKNOWN.deprecated and E.UNKNOWN.added == '2020-11-29'\n"
+        "assert E.FUTURE_ACCT_OR_SUBRELATION_NOT_EXIST is E.TRANSFER_PENDING\n"
+        "assert E.TRANSFER_PENDING.aliases == ('FUTURE_ACCT_OR_SUBRELATION_NOT_EXIST',)\n"
+        "assert 'Futures account or sub relation not exist.' in E.TRANSFER_PENDING.messages\n"
+        "assert E(-1099).title == 'Not found, authenticated, or authorized'\n"
+        "t = spot.table('order_rejections')\n"
+        "assert t is not None and t.codes == (-1010, -2010) and t.rows[0].message == 'Unknown order sent.'\n"
+        "assert binance_errors.__version__ == '2025.6.11'\n"
+        "third_party = [m for m in set(sys.modules) - before if m.split('.')[0] not in sys.stdlib_module_names"
+        " and m.split('.')[0] != 'binance_errors']\n"
+        "print(third_party)\n",
+    )
+    assert out.strip() == "[]"
+
+
+def test_products_load_lazily(tmp_path: Path) -> None:
+    out = run_generated(
+        tmp_path,
+        "import binance_errors\nprint('binance_errors.spot' in sys.modules)\n"
+        "binance_errors.spot.ErrorCode\nprint('binance_errors.spot' in sys.modules)\n",
+    )
+    assert out.split() == ["False", "True"]
+
+
+HOSTILE = [
+    '"""',
+    "'''",
+    "back\\slash \\n \\x00",
+    "line\nbreak",
+    "{{ jinja }} {% if %}",
+    "</script><script>alert(1)</script>",
+    "| pipe | table |",
+    "<img src=x onerror=alert(1)>",
+    "$(id) `id`",
+    "\u202eright-to-left override\u200f",
+    "é 中文 😀",
+    "x" * 10_000,
+]
+
+
+def test_python_literal_round_trips_hostile_text() -> None:
+    for text in HOSTILE:
+        assert eval(python_literal(text)) == text
+    assert eval(python_literal(tuple(HOSTILE))) == tuple(HOSTILE)
+
+
+def test_markdown_text_cannot_break_a_table_or_inject_html() -> None:
+    for text in HOSTILE:
+        cell = markdown_text(text)
+        assert "\n" not in cell
+        assert "<" not in cell.replace("<br>", "")
+        assert "|" not in cell.replace("\\|", "")
+
+
+def test_python_literal_refuses_other_types() -> None:
+    with pytest.raises(SpecError):
+        python_literal(object())
+
+
+def test_anchor_is_plain() -> None:
+    assert anchor("spot", -1003) == "spot-1003"
+    assert anchor("spot", "section", "</a><script>") == "spot-section-a-script"

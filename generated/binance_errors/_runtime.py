@@ -1,0 +1,55 @@
+"""Shared runtime types of the generated product modules. Standard library only."""
+
+from __future__ import annotations
+
+
+class TableRow:
+    """One row of a message table: the message Binance sends, and what it means."""
+
+    __slots__ = ("description", "message")
+
+    message: str
+    description: str
+
+    def __init__(self, message: str, description: str) -> None:
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "description", description)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self) -> str:
+        return f"TableRow(message={self.message!r}, description={self.description!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TableRow):
+            return NotImplemented
+        return (self.message, self.description) == (other.message, other.description)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.description))
+
+
+class MessageTable:
+    """A table of messages that several codes share (order rejections, filter failures)."""
+
+    __slots__ = ("codes", "id", "rows", "title")
+
+    id: str
+    title: str
+    codes: tuple[int, ...]
+    rows: tuple[TableRow, ...]
+
+    def __init__(
+        self, id: str, title: str, codes: tuple[int, ...], rows: tuple[TableRow, ...]
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "rows", rows)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self) -> str:
+        return f"MessageTable(id={self.id!r}, codes={self.codes!r}, rows=<{len(self.rows)} rows>)"

@@ -19,6 +19,7 @@ import json
 import keyword
 import re
 import subprocess
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ PACKAGE_TEMPLATES = {
 }
 IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
 def render_all(spec: Spec) -> dict[str, str]:
@@ -77,6 +79,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["py"] = python_literal
     env.filters["md"] = markdown_text
+    env.filters["url"] = autolink_url
     env.filters["anchor"] = anchor
     env.filters["identifier"] = identifier
     env.filters["int_literal"] = int_literal
@@ -127,6 +130,15 @@ def markdown_text(value: str, newline: str = "<br>") -> str:
     escaped = html.escape(value, quote=False)
     escaped = MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
     return escaped.replace("\r", "").replace("\n", newline)
+
+
+def autolink_url(value: str) -> str:
+    """A URL safe inside a Markdown autolink (``<...>``), where backslash escapes do not work.
+
+    Every character outside the URL syntax (spaces, ``<``, ``>``, ``|``,
+    quotes, non-ASCII) is percent-encoded; an existing ``%XX`` is kept.
+    """
+    return urllib.parse.quote(value, safe=URL_SAFE)
 
 
 def anchor(*parts: object) -> str:

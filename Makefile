@@ -7,12 +7,13 @@ PY := $(BIN)/python
 SPEC ?= spec/errors.yaml
 SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
 PRODUCT ?= spot
+CAPTURES ?= ../shared/upstream/captures
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check test lint scrape clean
+.PHONY: help generate check test lint scrape scrape-captures clean
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@echo "==> creating $(VENV) and installing the tooling (dependency group 'dev')"
@@ -29,6 +30,10 @@ check: $(STAMP) ## fail with a diff when generated/ is stale
 
 scrape: $(STAMP) ## scrape SOURCE (a URL or file) as PRODUCT into spec/errors.yaml
 	$(PY) -m scraper scrape --source $(SOURCE) --product $(PRODUCT) --out $(SPEC)
+
+scrape-captures: $(STAMP) ## rebuild every product but spot from its capture in CAPTURES, then generate
+	$(PY) -m scraper scrape --all --exclude spot --captures $(CAPTURES) --out $(SPEC)
+	$(MAKE) --no-print-directory generate
 
 lint: $(STAMP) ## ruff (lint, format) and mypy --strict, on the tooling and the generated package
 	$(BIN)/ruff check scraper tests generated

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scraper.atomic_write import existing_files, read_or_none, write_text_atomic, write_tree
-from scraper.exceptions import EXIT_CODES, ScraperError, ShrinkError, StaleOutputError
+from scraper.exceptions import EXIT_CODES, ScraperError, ShrinkError, SpecError, StaleOutputError
 from scraper.fetch import FetchPolicy, fetch
+from scraper.model import Product, Spec
 from scraper.parse import FORMATS, parse_document
 from scraper.render import render_all
-from scraper.sources import SOURCES_PATH, find_source
+from scraper.sources import SOURCES_PATH, ProductSource, find_source, load_sources
 from scraper.spec import dump_spec, product_from_page, read_spec, with_product
 
 DEFAULT_SPEC = Path("spec/errors.yaml")
@@ -71,10 +72,16 @@ def fetch_options() -> argparse.ArgumentParser:
     """Options shared by the commands that read a page."""
     shared = argparse.ArgumentParser(add_help=False)
     defaults = FetchPolicy()
-    shared.add_argument("--source", required=True, metavar="URL_OR_FILE", help="page to read")
-    shared.add_argument("--format", choices=FORMATS, help="page format (default: detect)")
     shared.add_argument(
-        "--product", required=True, metavar="ID", help="product id from spec/sources.yaml"
+        "--source",
+        metavar="URL_OR_FILE",
+        help="page to read, with --product (default: the product's live URL)",
+    )
+    shared.add_argument("--format", choices=FORMATS, help="page format (default: detect)")
+    which = shared.add_mutually_exclusive_group(required=True)
+    which.add_argument("--product", metavar="ID", help="product id from spec/sources.yaml")
+    which.add_argument(
+        "--all", action="store_true", help="every product in spec/sources.yaml, in file order"
     )
     shared.add_argument("--sources", type=Path, default=SOURCES_PATH, help=argparse.SUPPRESS)
     shared.add_argument(
@@ -97,14 +104,32 @@ def add_scrape(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command = commands.add_parser(
         "scrape",
         parents=[fetch_options()],
-        help="read one product's page into a spec file",
-        description="Read one product's page; write it as that product's entry in --out.",
+        help="read products' pages into a spec file",
+        description=(
+            "Read one product's page (--product) or every product's (--all); write each as"
+            " that product's entry in --out. A product that fails is reported and leaves its"
+            " entry as it was; the others are still written, and the exit status is that of"
+            " the first failure."
+        ),
     )
     command.add_argument("--out", type=Path, required=True, help="spec file to write")
     command.add_argument(
+        "--captures",
+        type=Path,
+        metavar="DIR",
+        help="read each product's saved page, named by its 'capture' in sources.yaml, from DIR",
+    )
+    command.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="with --all: leave this product's entry alone (repeatable)",
+    )
+    command.add_argument(
         "--force", action="store_true", help="replace a product that carries history"
     )
-    command.set_defaults(handler=run_scrape)
+    command.set_defaults(handler=run_scrape, usage_error=command.error)
 
 
 def add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -122,11 +147,49 @@ def add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 
 def run_scrape(args: argparse.Namespace) -> int:
-    entry = find_source(args.product, args.sources)
-    document = fetch(args.source, policy_of(args))
-    page = parse_document(document.text, args.format, document.origin)
-    product = product_from_page(page, entry.id, entry.title, entry.source)
-    existing = read_spec(args.out, missing_ok=True)
+    entries = scrape_entries(args)
+    spec = existing = read_spec(args.out, missing_ok=True)
+    failures: dict[str, ScraperError] = {}
+    done: list[str] = []
+    for entry in entries:
+        try:
+            product, origin = scrape_product(entry, args, existing)
+        except ScraperError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failures[entry.id] = exc
+            continue
+        spec = with_product(spec, product)
+        done.append(f"{summary(product)} from {origin} -> {args.out}")
+    if spec is not existing:
+        write_text_atomic(args.out, dump_spec(spec))
+    for line in done:
+        print(line)
+    if len(entries) > 1:
+        failed = f"; failed: {', '.join(failures)}" if failures else ""
+        print(f"{len(done)} of {len(entries)} products scraped{failed}")
+    return next(iter(failures.values())).exit_code if failures else 0
+
+
+def scrape_entries(args: argparse.Namespace) -> list[ProductSource]:
+    """The registry entries a ``scrape`` run covers, in registry order."""
+    if args.all:
+        if args.source is not None:
+            args.usage_error("--source reads one page; use it with --product, not --all")
+        excluded = {find_source(product_id, args.sources).id for product_id in args.exclude}
+        return [e for e in load_sources(args.sources) if e.id not in excluded]
+    if args.exclude:
+        args.usage_error("--exclude goes with --all")
+    return [find_source(args.product, args.sources)]
+
+
+def scrape_product(
+    entry: ProductSource, args: argparse.Namespace, existing: Spec
+) -> tuple[Product, str]:
+    """One product read from its page, and where the page came from.
+
+    Refuses (before reading anything) to replace an entry of ``existing``
+    that carries added/removed history, unless ``--force``.
+    """
     previous = existing.product(entry.id)
     if previous is not None and not args.force and has_history(previous.errors):
         raise ShrinkError(
@@ -134,14 +197,37 @@ def run_scrape(args: argparse.Namespace) -> int:
             f"product {entry.id!r} carries added/removed history that scrape would drop;"
             " use 'update' to merge, or --force",
         )
-    write_text_atomic(args.out, dump_spec(with_product(existing, product)))
+    source, fmt = page_source(entry, args)
+    document = fetch(source, policy_of(args))
+    page = parse_document(document.text, fmt, document.origin)
+    return product_from_page(page, entry.id, entry.title, entry.source), document.origin
+
+
+def page_source(entry: ProductSource, args: argparse.Namespace) -> tuple[str, str | None]:
+    """Where to read ``entry``'s page, and its format (``None``: detect it).
+
+    ``--source`` wins; then the product's saved page under ``--captures``;
+    then its live URL, in the format the registry gives.
+    """
+    if args.source is not None:
+        return str(args.source), args.format
+    if args.captures is not None:
+        if entry.capture is None:
+            raise SpecError(
+                str(args.sources), f"product {entry.id!r} names no capture to read from --captures"
+            )
+        return str(args.captures / entry.capture), args.format
+    return entry.source.url, args.format or entry.source.format
+
+
+def summary(product: Product) -> str:
+    """``spot: 103 codes, 144 messages, 2 tables (59 rows)``."""
     messages = sum(len(e.messages) for e in product.errors)
     rows = sum(len(t.rows) for t in product.tables)
-    print(
-        f"{entry.id}: {len(product.errors)} codes, {messages} messages, "
-        f"{len(product.tables)} tables ({rows} rows) from {document.origin} -> {args.out}"
+    return (
+        f"{product.id}: {len(product.errors)} codes, {messages} messages, "
+        f"{len(product.tables)} tables ({rows} rows)"
     )
-    return 0
 
 
 def has_history(errors: Sequence[object]) -> bool:

@@ -52,6 +52,8 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*\n", re.DOTALL)
 FILTER_FAILURE = "Filter failure"
 FILTER_FAILURE_CODES = (-1013,)
 HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+TABLE_DELIMITER = re.compile(r" {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*")
+BLOCK_START = re.compile(r" {0,3}(#|```|~~~|[-=]{3,}\s*$)")
 
 
 # -- entry points ---------------------------------------------------------------
@@ -101,8 +103,60 @@ def strip_wrapper(text: str) -> str:
 def markdown_to_html(text: str) -> str:
     """Render Markdown (CommonMark with tables and inline HTML) to HTML."""
     text = FRONT_MATTER.sub("", text.lstrip("\ufeff"), count=1)
+    text = join_table_continuations(text)
     renderer = MarkdownIt("commonmark", {"html": True}).enable("table")
     return str(renderer.render(text))
+
+
+def join_table_continuations(text: str) -> str:
+    """Fold the lines that continue a table cell back into their row, joined by ``<br>``.
+
+    Pages converted from HTML to Markdown (the bilingual captures) write a
+    cell's ``<br>`` as a hard line break, so a multi-line description spills
+    onto lines of its own. Lines right below a row (which CommonMark would read
+    as one-cell rows) belong to that row; so does a run of lines after a
+    whitespace-only line (which would end the table and drop every row below
+    it) when another row of the same table follows. A continuation line has no
+    pipe, is not empty and does not start a block.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    in_table = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not in_table or "|" in line:
+            in_table = in_table or bool(
+                out and "|" in out[-1] and TABLE_DELIMITER.fullmatch(line.rstrip("\r"))
+            )
+            out.append(line)
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and is_cell_continuation(lines[end]):
+            end += 1
+        if not continues_table(lines, end):
+            in_table = False
+            end = index
+            while end < len(lines) and is_cell_continuation(lines[end]) and lines[end].strip():
+                end += 1
+        pieces = (piece.strip() for piece in lines[index:end])
+        out[-1] = out[-1].rstrip() + "".join(f"<br>{piece}" for piece in pieces)
+        index = end
+    return "\n".join(out)
+
+
+def is_cell_continuation(line: str) -> bool:
+    """A line that may carry on the cell above: not empty, no pipe, not a block's start."""
+    return line.rstrip("\r") != "" and "|" not in line and not BLOCK_START.match(line)
+
+
+def continues_table(lines: list[str], index: int) -> bool:
+    """Whether ``lines[index]`` is a row of the current table, not the header of a new one."""
+    if index >= len(lines) or "|" not in lines[index]:
+        return False
+    following = lines[index + 1].rstrip("\r") if index + 1 < len(lines) else ""
+    return TABLE_DELIMITER.fullmatch(following) is None
 
 
 def parse_html(html: str, origin: str) -> Page:

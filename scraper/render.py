@@ -1,5 +1,8 @@
 """Render the spec into ``generated/``: the Python package, the Markdown reference, the JSON.
 
+The Markdown reference is one page per product (``docs/<id>.md``) and an
+index (``ERRORS.md``) with each product's figures.
+
 Rendering is a pure function from a :class:`Spec` to a mapping of relative
 paths to file contents (:func:`render_all`); writing is someone else's job.
 Upstream text is untrusted. It reaches Python source only through
@@ -16,7 +19,9 @@ import json
 import keyword
 import re
 import subprocess
+import urllib.parse
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +42,7 @@ PACKAGE_TEMPLATES = {
 }
 IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
 def render_all(spec: Spec) -> dict[str, str]:
@@ -51,7 +57,10 @@ def render_all(spec: Spec) -> dict[str, str]:
         files[f"{PACKAGE}/{product.id}.py"] = env.get_template("package/product.py.j2").render(
             product_context
         )
-    files["ERRORS.md"] = env.get_template("ERRORS.md.j2").render(context)
+        files[f"docs/{product.id}.md"] = env.get_template("product.md.j2").render(product_context)
+    files["ERRORS.md"] = env.get_template("ERRORS.md.j2").render(
+        {**context, "clashes": code_clashes(spec)}
+    )
     files["errors.json"] = env.get_template("errors.json.j2").render(context)
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     files.update(format_python(python))
@@ -70,6 +79,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["py"] = python_literal
     env.filters["md"] = markdown_text
+    env.filters["url"] = autolink_url
     env.filters["anchor"] = anchor
     env.filters["identifier"] = identifier
     env.filters["int_literal"] = int_literal
@@ -78,6 +88,7 @@ def environment() -> jinja2.Environment:
     env.globals["spec_data"] = spec_to_data
     env.globals["messages_of"] = all_messages
     env.globals["sections_of"] = lambda product: sections(product.errors)
+    env.globals["figures_of"] = product_figures
     return env
 
 
@@ -121,6 +132,15 @@ def markdown_text(value: str, newline: str = "<br>") -> str:
     return escaped.replace("\r", "").replace("\n", newline)
 
 
+def autolink_url(value: str) -> str:
+    """A URL safe inside a Markdown autolink (``<...>``), where backslash escapes do not work.
+
+    Every character outside the URL syntax (spaces, ``<``, ``>``, ``|``,
+    quotes, non-ASCII) is percent-encoded; an existing ``%XX`` is kept.
+    """
+    return urllib.parse.quote(value, safe=URL_SAFE)
+
+
 def anchor(*parts: object) -> str:
     """A stable HTML id made only of ``[a-z0-9-]``."""
     text = "-".join(str(part) for part in parts).lower()
@@ -144,6 +164,51 @@ def all_messages(entry: ErrorEntry) -> tuple[str, ...]:
     """The code's messages, then its aliases' messages, without repeats."""
     messages = [*entry.messages, *(m for alias in entry.aliases for m in alias.messages)]
     return tuple(dict.fromkeys(messages))
+
+
+@dataclass(frozen=True)
+class ProductFigures:
+    """What one product documents today; removed codes are counted apart."""
+
+    codes: int
+    messages: int
+    aliases: int
+    removed: int
+    tables: int
+    rows: int
+
+
+def product_figures(product: Product) -> ProductFigures:
+    """Counts of live codes, their messages (aliases' included), aliases, and table rows."""
+    live = [entry for entry in product.errors if entry.live]
+    return ProductFigures(
+        codes=len(live),
+        messages=sum(len(all_messages(entry)) for entry in live),
+        aliases=sum(len(entry.aliases) for entry in live),
+        removed=len(product.errors) - len(live),
+        tables=len(product.tables),
+        rows=sum(len(table.rows) for table in product.tables),
+    )
+
+
+@dataclass(frozen=True)
+class CodeClashes:
+    """How many live codes appear in more than one product, and under different names."""
+
+    shared: int
+    renamed: int
+
+
+def code_clashes(spec: Spec) -> CodeClashes:
+    names: dict[int, set[str]] = {}
+    products: dict[int, int] = {}
+    for product in spec.products:
+        for entry in product.errors:
+            if entry.live:
+                names.setdefault(entry.code, set()).add(entry.name)
+                products[entry.code] = products.get(entry.code, 0) + 1
+    shared = [code for code, count in products.items() if count > 1]
+    return CodeClashes(len(shared), sum(len(names[code]) > 1 for code in shared))
 
 
 def spec_version(spec: Spec) -> str:

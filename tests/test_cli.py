@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from scraper.cli import has_history
+from scraper.spec import read_spec
 from tests.conftest import FIXTURES, REPO, run_cli, upstream_file
 
 MINI = FIXTURES / "mini.html"
@@ -39,15 +41,22 @@ def test_file_and_http_give_the_same_spec(tmp_path: Path, httpserver: HTTPServer
     assert from_file.read_bytes() == from_http.read_bytes()
 
 
-def test_scrape_matches_the_committed_spec(tmp_path: Path) -> None:
-    """The committed spec is what the scraper makes of the capture, not hand-typed."""
-    page = upstream_file("captures", "spot-html-1.txt")
+def test_scrape_all_from_the_captures_matches_the_committed_spec(tmp_path: Path) -> None:
+    """The committed spec is what the scraper makes of the captures, not hand-typed."""
+    captures = upstream_file("captures")
     out = tmp_path / "errors.yaml"
-    assert scrape(page, out)[0] == 0
-    committed = (REPO / "spec" / "errors.yaml").read_text(encoding="utf-8")
-    if "added:" in committed and "added: null" not in committed.split("- code:")[1]:
-        pytest.skip("the committed spec carries history from the replay; see test_backfill")
-    assert out.read_text(encoding="utf-8") == committed
+    result = run_cli("scrape", "--all", "--captures", captures, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "8 of 8 products scraped" in result.stdout
+    fresh = read_spec(out)
+    committed = read_spec(REPO / "spec" / "errors.yaml")
+    assert [p.id for p in fresh.products] == [p.id for p in committed.products]
+    replayed = [p.id for p in committed.products if has_history(p.errors)]
+    for product in committed.products:
+        if product.id not in replayed:
+            assert fresh.product(product.id) == product, product.id
+    if not replayed:
+        assert out.read_bytes() == (REPO / "spec" / "errors.yaml").read_bytes()
 
 
 BAD_INPUTS = {
@@ -139,3 +148,146 @@ def test_help_lists_exit_codes() -> None:
 
 def test_committed_generated_tree_is_current() -> None:
     assert run_cli("check").returncode == 0, "run 'make generate'"
+
+
+# -- several products ----------------------------------------------------------
+
+
+def registry(tmp_path: Path, products: dict[str, str]) -> Path:
+    """A sources file whose products (id -> live URL) each name a capture ``<id>.page``."""
+    lines = ["products:"]
+    for product_id, url in products.items():
+        lines += [
+            f"- id: {product_id}",
+            f"  title: Product {product_id}",
+            f"  url: {url}",
+            "  format: html",
+            f"  capture: {product_id}.page",
+        ]
+    path = tmp_path / "sources.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def scrape_all(sources: Path, out: Path, *extra: str | Path) -> tuple[int, str, str]:
+    result = run_cli("scrape", "--all", "--sources", sources, "--out", out, *extra)
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_scrape_all_reports_a_failing_product_and_writes_the_others(tmp_path: Path) -> None:
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    shutil.copy(MINI, captures / "alpha.page")
+    (captures / "beta.page").write_text('{"code": -1121}', encoding="utf-8")
+    shutil.copy(FIXTURES / "mini.md", captures / "gamma.page")
+    url = "https://developers.binance.com/docs/x"
+    sources = registry(tmp_path, {"alpha": url, "beta": url, "gamma": url})
+    out = tmp_path / "errors.yaml"
+    status, stdout, stderr = scrape_all(sources, out, "--captures", captures)
+    assert status == 5
+    assert (
+        stderr
+        == f"error: {captures / 'beta.page'}: looks like JSON; expected an HTML or Markdown error-code page\n"
+    )
+    assert "2 of 3 products scraped; failed: beta" in stdout
+    spec = read_spec(out)
+    assert [p.id for p in spec.products] == ["alpha", "gamma"]
+    assert spec.products[0].errors == spec.products[1].errors
+
+
+def test_scrape_all_leaves_a_failing_products_entry_as_it_was(tmp_path: Path) -> None:
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    shutil.copy(MINI, captures / "alpha.page")
+    url = "https://developers.binance.com/docs/x"
+    sources = registry(tmp_path, {"alpha": url, "beta": url})
+    out = tmp_path / "errors.yaml"
+    first = run_cli(
+        "scrape", "--product", "beta", "--source", MINI, "--sources", sources, "--out", out
+    )
+    assert first.returncode == 0, first.stderr
+    beta_before = read_spec(out).product("beta")
+    status, _, stderr = scrape_all(sources, out, "--captures", captures)
+    assert status == 4 and stderr == f"error: {captures / 'beta.page'}: no such file\n"
+    spec = read_spec(out)
+    assert spec.product("beta") == beta_before
+    assert spec.product("alpha") is not None
+
+
+def test_scrape_all_reads_live_urls_without_captures(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/alpha").respond_with_data(
+        MINI.read_bytes(), content_type="text/html"
+    )
+    httpserver.expect_request("/beta").respond_with_data("down", status=503)
+    sources = registry(
+        tmp_path, {"alpha": httpserver.url_for("/alpha"), "beta": httpserver.url_for("/beta")}
+    )
+    out = tmp_path / "errors.yaml"
+    status, stdout, stderr = scrape_all(sources, out, "--retries", "0")
+    assert status == 4
+    assert stderr.startswith(f"error: {httpserver.url_for('/beta')}: ") and stderr.count("\n") == 1
+    assert "alpha: 4 codes" in stdout and "1 of 2 products scraped; failed: beta" in stdout
+    spec = read_spec(out)
+    assert [p.id for p in spec.products] == ["alpha"]
+    assert spec.products[0].source.url == httpserver.url_for("/alpha")
+
+
+def test_scrape_all_excludes_and_refuses_to_drop_history(tmp_path: Path) -> None:
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    for name in ("spot", "alpha"):
+        shutil.copy(MINI, captures / f"{name}.page")
+    url = "https://developers.binance.com/docs/x"
+    sources = registry(tmp_path, {"spot": url, "alpha": url})
+    out = tmp_path / "errors.yaml"
+    shutil.copy(FIXTURES / "golden" / "spec.yaml", out)  # its spot carries history
+    status, stdout, stderr = scrape_all(sources, out, "--captures", captures)
+    assert status == 3 and "'spot' carries added/removed history" in stderr
+    assert "1 of 2 products scraped; failed: spot" in stdout
+    before = out.read_bytes()
+    status, stdout, stderr = scrape_all(sources, out, "--captures", captures, "--exclude", "spot")
+    assert (status, stderr) == (0, "")
+    assert "spot" not in stdout and out.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "problem"),
+    [
+        (["--all", "--source", "x.html"], 2, "use it with --product, not --all"),
+        (["--product", "spot", "--exclude", "spot"], 2, "--exclude goes with --all"),
+        (["--all", "--product", "spot"], 2, "not allowed with argument"),
+        (["--all", "--exclude", "moon"], 6, "unknown product 'moon'"),
+        ([], 2, "one of the arguments --product --all is required"),
+    ],
+)
+def test_scrape_usage_errors(tmp_path: Path, args: list[str], status: int, problem: str) -> None:
+    out = tmp_path / "errors.yaml"
+    result = run_cli("scrape", *args, "--out", out)
+    assert result.returncode == status and problem in result.stderr
+    assert not out.exists()
+
+
+def test_a_product_without_a_capture_is_reported(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "products:\n- id: alpha\n  title: A\n  url: https://x.test/a\n  format: html\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "scrape",
+        "--product",
+        "alpha",
+        "--captures",
+        tmp_path,
+        "--sources",
+        sources,
+        "--out",
+        tmp_path / "errors.yaml",
+    )
+    assert result.returncode == 6
+    assert (
+        result.stderr
+        == f"error: {sources}: product 'alpha' names no capture to read from --captures\n"
+    )

@@ -145,6 +145,47 @@ def test_one_code_listed_twice_keeps_both_names() -> None:
     assert second.name == "TRANSFER_PENDING_5013"
 
 
+CONVERTED_TABLE = (
+    "## Errors\n### -1013 INVALID_MESSAGE\n* m\n## Filter failures\n"
+    "Error message| Description  \n---|---  \n"
+    '"Filter failure: A"| First line.   \n  \nSecond line.  \n'
+    '"Filter failure: B"| One.  \nor   \n`two`.  \n'
+    '"Filter failure: C"| Last.   \nstill last.  \n  \n'
+)
+
+
+def filter_rows(markdown: str) -> list[tuple[str, str]]:
+    page = parse_document(markdown, "markdown", "x")
+    return [(r.message, r.description) for t in page.tables for r in t.rows]
+
+
+def test_cell_lines_broken_by_html_to_markdown_are_rejoined() -> None:
+    """A ``<br>`` written as a hard break spills a cell over lines, or ends the table."""
+    assert filter_rows(CONVERTED_TABLE + "## Next\n") == [
+        ("Filter failure: A", "First line.\nSecond line."),
+        ("Filter failure: B", "One.\nor\ntwo."),
+        ("Filter failure: C", "Last.\nstill last."),
+    ]
+
+
+def test_text_after_a_table_stays_out_of_it() -> None:
+    after = "\nA paragraph.\n\nMessage | Meaning\n---|---\nD | d\n"
+    page = parse_document(CONVERTED_TABLE + after, "markdown", "x")
+    assert [[r.message for r in t.rows] for t in page.tables] == [
+        ["Filter failure: A", "Filter failure: B", "Filter failure: C"],
+        ["D"],
+    ]
+    loose = "A | b\n---|---\nc | d\n  \nNot a cell.\n## Next\n"
+    assert filter_rows(CONVERTED_TABLE + loose) == [*filter_rows(CONVERTED_TABLE), ("c", "d")]
+
+
+def test_a_new_table_is_not_a_continuation() -> None:
+    second = "  \nIntro line\nMessage | Meaning\n---|---\nD | d\n"
+    rows = filter_rows(CONVERTED_TABLE.rstrip(" \n") + "\n" + second)
+    assert rows[2] == ("Filter failure: C", "Last.\nstill last.")
+    assert rows[3:] == [("D", "d")]
+
+
 def test_split_quoted() -> None:
     assert split_quoted('"A." / "B."') == ["A.", "B."]
     assert split_quoted('"The requested action would change no state; rejecting".') == [

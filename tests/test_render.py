@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,14 @@ import pytest
 
 from scraper.atomic_write import write_tree
 from scraper.exceptions import SpecError
-from scraper.render import anchor, markdown_text, python_literal, render_all, spec_version
+from scraper.render import (
+    anchor,
+    autolink_url,
+    markdown_text,
+    python_literal,
+    render_all,
+    spec_version,
+)
 from scraper.spec import load_spec, read_spec, spec_to_data
 from tests.conftest import FIXTURES, REPO
 
@@ -129,6 +137,17 @@ def test_markdown_text_cannot_break_a_table_or_inject_html() -> None:
         assert "\n" not in cell
         assert "<" not in cell.replace("<br>", "")
         assert "|" not in cell.replace("\\|", "")
+
+
+def test_autolink_url_cannot_break_out_of_the_link() -> None:
+    assert (
+        autolink_url("https://developers.binance.com/docs/margin_trading/error-code")
+        == "https://developers.binance.com/docs/margin_trading/error-code"
+    )
+    assert autolink_url('https://x.test/a b<c>|d"e%41') == "https://x.test/a%20b%3Cc%3E%7Cd%22e%41"
+    for text in HOSTILE:
+        link = autolink_url(text)
+        assert not re.search(r"[\s<>|`\\]", link) and link.isascii()
 
 
 def test_python_literal_refuses_other_types() -> None:

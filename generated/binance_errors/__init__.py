@@ -12,7 +12,16 @@ from binance_errors._runtime import MessageTable, TableRow
 
 __version__ = "0.0.0"
 
-PRODUCTS: tuple[str, ...] = ("spot",)
+PRODUCTS: tuple[str, ...] = (
+    "coinm",
+    "margin",
+    "options",
+    "portfolio_margin",
+    "spot",
+    "spot_testnet",
+    "usdm",
+    "wallet",
+)
 """The product submodules this version ships."""
 
 __all__ = [
@@ -20,7 +29,14 @@ __all__ = [
     "MessageTable",
     "TableRow",
     "__version__",
+    "coinm",
+    "margin",
+    "options",
+    "portfolio_margin",
     "spot",
+    "spot_testnet",
+    "usdm",
+    "wallet",
 ]
 
 

@@ -78,6 +78,7 @@ def environment() -> jinja2.Environment:
     env.globals["spec_data"] = spec_to_data
     env.globals["messages_of"] = all_messages
     env.globals["sections_of"] = lambda product: sections(product.errors)
+    env.globals["importable_former_names"] = importable_former_names
     return env
 
 
@@ -144,6 +145,21 @@ def all_messages(entry: ErrorEntry) -> tuple[str, ...]:
     """The code's messages, then its aliases' messages, without repeats."""
     messages = [*entry.messages, *(m for alias in entry.aliases for m in alias.messages)]
     return tuple(dict.fromkeys(messages))
+
+
+def importable_former_names(product: Product) -> dict[int, tuple[str, ...]]:
+    """Each code's former names that no code of ``product`` uses now (enum aliases to emit)."""
+    current = {name for entry in product.errors for name in current_names(entry)}
+    return {
+        entry.code: names
+        for entry in product.errors
+        if (names := tuple(n for n in entry.former_names if n not in current))
+    }
+
+
+def current_names(entry: ErrorEntry) -> tuple[str, ...]:
+    """The code's name and its upstream aliases."""
+    return (entry.name, *(alias.name for alias in entry.aliases))
 
 
 def spec_version(spec: Spec) -> str:

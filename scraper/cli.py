@@ -271,7 +271,7 @@ def report_update(run: UpdateRun, args: argparse.Namespace) -> None:
         product = done.product
         live = sum(entry.live for entry in product.errors)
         gone = len(product.errors) - live
-        print(f"{product.id}: {live} live codes, {gone} removed, from {done.origin}")
+        print(f"{product.id}: {live} live codes, {gone} tombstones, from {done.origin}")
         for skipped in done.skipped:
             print(f"{product.id}: skipped {skipped}")
     for failure in run.update.failures:

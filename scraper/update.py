@@ -149,8 +149,29 @@ def update_spec(
 # -- the pull-request body -----------------------------------------------------
 
 
-def pr_body(update: SpecUpdate) -> str:
-    """The semantic diff, then the products that failed and where each page came from."""
+PR_BODY_LIMIT = 60_000
+"""Characters of PR body kept: GitHub refuses a body over 65,536 characters."""
+
+
+def pr_body(update: SpecUpdate, limit: int = PR_BODY_LIMIT) -> str:
+    """The semantic diff, then the products that failed and where each page came from.
+
+    A body longer than ``limit`` is cut at a line and says so; ``scraper diff``
+    gives the whole report.
+    """
+    body = full_pr_body(update)
+    if len(body) <= limit:
+        return body
+    note = (
+        "\n… (cut to fit a pull request; `python -m scraper diff OLD.yaml NEW.yaml`"
+        " prints the whole report)\n"
+    )
+    cut = body.rfind("\n", 0, limit - len(note))
+    return body[: max(cut, 0)] + "\n" + note
+
+
+def full_pr_body(update: SpecUpdate) -> str:
+    """:func:`pr_body` without the length limit."""
     body = to_markdown(update.diff)
     lines = [first_line(update), *body.splitlines()[1:]]
     if update.failures:

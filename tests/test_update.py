@@ -15,7 +15,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from scraper.cli import main
+from scraper.model import Spec
+from scraper.sources import find_source
 from scraper.spec import read_spec
+from scraper.update import Job, pr_body, update_spec
 from tests.conftest import history_files, run_cli, upstream_file
 
 CODE_HEADING = re.compile(r"^#{1,6} *\\?(-\d{3,5})\b")
@@ -94,7 +97,7 @@ def test_update_from_a_saved_page_then_again_changes_nothing(tmp_path: Path) -> 
     body = tmp_path / "body.md"
     first = update(tmp_path, newest(), "--date", "2026-05-18", "--pr-body", body)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.splitlines()[0].startswith("spot: 104 live codes, 0 removed, from ")
+    assert first.stdout.splitlines()[0].startswith("spot: 104 live codes, 0 tombstones, from ")
     assert "wrote" in first.stdout
     spec = read_spec(tmp_path / "spec" / "errors.yaml")
     (product,) = spec.products
@@ -125,6 +128,18 @@ def test_update_tombstones_a_dropped_code_and_says_so(tmp_path: Path) -> None:
     module = (tmp_path / "generated" / "binance_errors" / "spot.py").read_text(encoding="utf-8")
     assert "    BOTH_OCO_ORDERS_CANNOT_BE_CONTINGENT = -1167\n" in module
     assert '    -1167: "2025-01-15",\n' in module
+
+
+def test_a_long_pr_body_is_cut_at_a_line_and_says_so() -> None:
+    job = Job.from_source(find_source("spot"), str(newest()), "markdown")
+    update = update_spec(Spec(()), [job], "2026-05-18")
+    whole = pr_body(update)
+    assert len(whole) > 10_000 and pr_body(update, limit=len(whole)) == whole
+    cut = pr_body(update, limit=2_000)
+    assert len(cut) <= 2_000 and cut.splitlines()[0] == whole.splitlines()[0]
+    assert cut.endswith("prints the whole report)\n")
+    kept = cut.rsplit("\n\n…", 1)[0]
+    assert whole.startswith(kept + "\n")
 
 
 # -- the shrink guard --------------------------------------------------------------

@@ -15,8 +15,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scraper import diff
 from scraper.atomic_write import existing_files, read_or_none, write_text_atomic, write_tree
+from scraper.diff import FORMATS as DIFF_FORMATS
+from scraper.diff import diff_specs, render_diff, summary_line
 from scraper.exceptions import EXIT_CODES, ScraperError, ShrinkError, StaleOutputError
 from scraper.fetch import FetchPolicy, fetch
 from scraper.merge import check_shrink
@@ -179,7 +180,7 @@ def add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     command.add_argument("old", type=Path, metavar="OLD.yaml")
     command.add_argument("new", type=Path, metavar="NEW.yaml")
-    command.add_argument("--format", choices=diff.FORMATS, default="markdown")
+    command.add_argument("--format", choices=DIFF_FORMATS, default="markdown")
     command.set_defaults(handler=run_diff)
 
 
@@ -279,14 +280,14 @@ def report_update(run: UpdateRun, args: argparse.Namespace) -> None:
     if not run.wrote_anything:
         print("no changes")
         return
-    print(diff.summary_line(run.update.diff))
+    print(summary_line(run.update.diff))
     written = len(run.generated_changed) + run.spec_changed
     print(f"wrote {written} files ({args.spec} and {args.out}/)")
 
 
 def run_diff(args: argparse.Namespace) -> int:
     old, new = read_spec(args.old), read_spec(args.new)
-    sys.stdout.write(diff.render_diff(diff.diff_specs(old, new), args.format))
+    sys.stdout.write(render_diff(diff_specs(old, new), args.format))
     return 0
 
 

@@ -95,6 +95,8 @@ def history_folders(path: Path = HISTORY_MAP) -> dict[str, str]:
 
 def revisions(folder: Path) -> list[Path]:
     """The folder's Markdown revisions, oldest first (their names sort by time)."""
+    if not folder.is_dir():
+        raise SpecError(str(folder), "no such folder; expected the product's published revisions")
     found = sorted(folder.glob("*.md"))
     if not found:
         raise SpecError(str(folder), "no revisions (*.md) found")

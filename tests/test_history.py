@@ -14,6 +14,8 @@ brought back or renamed. ``pytest -s`` shows the per-step figures.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,3 +166,36 @@ def test_the_committed_spec_says_what_the_newest_revision_says() -> None:
     ]
     assert committed.tables == parsed.tables
     assert committed.last_updated == parsed.last_updated
+
+
+def test_the_backfill_script_replays_a_folder_and_reports(tmp_path: Path) -> None:
+    """``make backfill``'s entry point, as a process, on two revisions around a removal."""
+    folder = tmp_path / "history" / "spot"
+    folder.mkdir(parents=True)
+    for path in history_files("spot"):
+        if path.name.startswith(("2025-01-09", "2025-01-15")):
+            (folder / path.name).write_bytes(path.read_bytes())
+    spec = tmp_path / "errors.yaml"
+    command = [sys.executable, REPO / "scripts" / "backfill.py", "--spec", spec, "--quiet"]
+    result = subprocess.run(
+        [*map(str, command), "--history", str(tmp_path / "history")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"spot: 2 steps: 89 codes added, 1 removed, 0 returned, 0 renamed,"
+        f" 2 message changes, 46 table row changes -> {spec}\n"
+    )
+    product = read_spec(spec).product("spot")
+    assert product is not None
+    gone = product.error(-1167)
+    assert gone is not None and (gone.added, gone.removed) == ("2025-01-09", "2025-01-15")
+    missing = subprocess.run(
+        [*map(str, command), "--history", str(tmp_path / "nowhere")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert missing.returncode == 6
+    assert missing.stderr == (
+        f"error: {tmp_path / 'nowhere' / 'spot'}: no such folder;"
+        " expected the product's published revisions\n"
+    )

@@ -8,9 +8,16 @@ SPEC ?= spec/errors.yaml
 SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
 PRODUCT ?= spot
 CAPTURES ?= ../shared/upstream/captures
+HISTORY ?= ../shared/upstream/history
+# update: the date to record (default: today, UTC) and where to write the PR body.
+DATE ?=
+PR_BODY ?=
+# update reads every product's live page, unless SOURCE is given on the command
+# line or in the environment: then that one page, as PRODUCT.
+UPDATE_WHAT = $(if $(filter command line environment environment override,$(origin SOURCE)),--source $(SOURCE) --product $(PRODUCT),--all)
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check test lint scrape scrape-captures clean
+.PHONY: help generate check test lint lint-workflows scrape scrape-captures update backfill clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,15 +42,27 @@ scrape-captures: $(STAMP) ## rebuild every product but spot from its capture in 
 	$(PY) -m scraper scrape --all --exclude spot --captures $(CAPTURES) --out $(SPEC)
 	$(MAKE) --no-print-directory generate
 
+update: $(STAMP) ## merge the live pages into the spec and regenerate (SOURCE=<file>: one page, offline)
+	$(PY) -m scraper update $(UPDATE_WHAT) --spec $(SPEC) --out generated $(if $(DATE),--date $(DATE)) $(if $(PR_BODY),--pr-body $(PR_BODY))
+
+backfill: $(STAMP) ## rebuild the spec's history from HISTORY (oldest revision first), regenerate
+	$(PY) scripts/backfill.py --history $(HISTORY) --spec $(SPEC) --quiet
+	$(MAKE) --no-print-directory generate
+
 lint: $(STAMP) ## ruff (lint, format) and mypy --strict, on the tooling and the generated package
-	$(BIN)/ruff check scraper tests generated
-	$(BIN)/ruff format --check scraper tests generated
+	$(BIN)/ruff check scraper scripts tests generated
+	$(BIN)/ruff format --check scraper scripts tests generated
 	$(BIN)/mypy
 	@# mypy 2 type-checks for Python 3.10 and newer only; the package itself supports 3.9.
 	$(BIN)/mypy --strict --python-version 3.10 generated/binance_errors
 
+lint-workflows: $(STAMP) ## zizmor (offline) and the GitHub workflow schema, on every workflow
+	$(BIN)/zizmor --offline --no-progress .github/workflows
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
 test: $(STAMP) ## lint, the test suite, and the stale-output check
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory lint-workflows
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory check
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 IGNORED_DIRS = frozenset({"__pycache__"})
@@ -29,22 +30,60 @@ def write_tree(root: Path, files: Mapping[str, str], prune: bool = True) -> list
     that are not in ``files`` are deleted (``__pycache__`` and dotfiles are
     left alone).
     """
-    changed = [name for name, text in sorted(files.items()) if read_or_none(root / name) != text]
+    return write_trees([Tree(root, files, prune)])[0]
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One directory's wanted content for :func:`write_trees`."""
+
+    root: Path
+    files: Mapping[str, str]
+    prune: bool = True
+
+    def outdated(self) -> list[str]:
+        """Files whose content differs from what is on disk (missing ones included)."""
+        return [
+            name
+            for name, text in sorted(self.files.items())
+            if read_or_none(self.root / name) != text
+        ]
+
+    def stale(self) -> list[str]:
+        """Files on disk that the tree no longer has (none unless ``prune``)."""
+        return sorted(set(existing_files(self.root)) - set(self.files)) if self.prune else []
+
+    def changes(self) -> list[str]:
+        """What :func:`write_trees` would write or delete under ``root``."""
+        return self.outdated() + self.stale()
+
+
+def write_trees(trees: Sequence[Tree]) -> list[list[str]]:
+    """Write several trees as one step; per tree, the relative paths that changed.
+
+    Every changed file of every tree is staged before any is renamed into
+    place, so a failure while writing (a full disk, a permission) leaves all
+    of them as they were. Stale files are pruned last.
+    """
+    changed = [tree.outdated() for tree in trees]
     staged: list[tuple[Path, Path]] = []
     try:
-        for name in changed:
-            target = root / name
-            staged.append((stage(target, files[name]), target))
+        for tree, names in zip(trees, changed):
+            for name in names:
+                target = tree.root / name
+                staged.append((stage(target, tree.files[name]), target))
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         raise
     for temporary, target in staged:
         os.replace(temporary, target)
-    stale = sorted(set(existing_files(root)) - set(files)) if prune else []
-    for name in stale:
-        (root / name).unlink()
-    return changed + stale
+    for tree, names in zip(trees, changed):
+        stale = tree.stale()
+        for name in stale:
+            (tree.root / name).unlink()
+        names.extend(stale)
+    return changed
 
 
 def stage(target: Path, text: str) -> Path:

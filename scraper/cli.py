@@ -1,4 +1,4 @@
-"""The command line: ``python -m scraper scrape|generate|check``.
+"""The command line: ``python -m scraper scrape|update|diff|generate|check``.
 
 Every command exits 0 on success. On bad input it prints one line,
 ``error: <source>: <problem>``, to stderr and exits with the status of the
@@ -9,19 +9,24 @@ changed no output file.
 from __future__ import annotations
 
 import argparse
+import datetime
 import difflib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from scraper.atomic_write import existing_files, read_or_none, write_text_atomic, write_tree
+from scraper.diff import FORMATS as DIFF_FORMATS
+from scraper.diff import diff_specs, render_diff, summary_line
 from scraper.exceptions import EXIT_CODES, ScraperError, ShrinkError, SpecError, StaleOutputError
 from scraper.fetch import FetchPolicy, fetch
+from scraper.merge import check_shrink
 from scraper.model import Product, Spec
 from scraper.parse import FORMATS, parse_document
 from scraper.render import render_all
 from scraper.sources import SOURCES_PATH, ProductSource, find_source, load_sources
 from scraper.spec import dump_spec, product_from_page, read_spec, with_product
+from scraper.update import Job, UpdateRun, run_update
 
 DEFAULT_SPEC = Path("spec/errors.yaml")
 DEFAULT_OUT = Path("generated")
@@ -63,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(debug=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_scrape(commands)
+    add_update(commands)
+    add_diff(commands)
     add_generate(commands)
     add_check(commands)
     return parser
@@ -70,8 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def fetch_options() -> argparse.ArgumentParser:
     """Options shared by the commands that read a page."""
-    shared = argparse.ArgumentParser(add_help=False)
-    defaults = FetchPolicy()
+    shared = argparse.ArgumentParser(add_help=False, parents=[policy_options()])
     shared.add_argument(
         "--source",
         metavar="URL_OR_FILE",
@@ -83,6 +89,13 @@ def fetch_options() -> argparse.ArgumentParser:
     which.add_argument(
         "--all", action="store_true", help="every product in spec/sources.yaml, in file order"
     )
+    return shared
+
+
+def policy_options() -> argparse.ArgumentParser:
+    """How pages are fetched: the registry to use, timeouts, retries, size cap."""
+    shared = argparse.ArgumentParser(add_help=False)
+    defaults = FetchPolicy()
     shared.add_argument("--sources", type=Path, default=SOURCES_PATH, help=argparse.SUPPRESS)
     shared.add_argument(
         "--timeout", type=float, default=defaults.timeout, help="seconds per attempt"
@@ -129,7 +142,85 @@ def add_scrape(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--force", action="store_true", help="replace a product that carries history"
     )
+    command.add_argument(
+        "--allow-shrink", action="store_true", help="accept a page that lost many codes"
+    )
     command.set_defaults(handler=run_scrape, usage_error=command.error)
+
+
+UPDATE_EPILOG = """\
+Without --source, each product's page is read from its registry url, then
+from its fallback when the first cannot be read or understood. A product that
+fails is listed on stderr and in the PR body and left as it was; the others
+are still updated, and the exit status is that of the first product that
+failed. Exit 0 with 'no changes' leaves every file untouched.
+"""
+
+
+def add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "update",
+        parents=[policy_options()],
+        help="merge fresh pages into the spec, regenerate, write a PR body",
+        description="Read products' pages, merge them into the spec (dating new codes, keeping"
+        " removed ones as tombstones), regenerate --out, and describe the change.",
+        epilog=UPDATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    which = command.add_mutually_exclusive_group(required=True)
+    which.add_argument("--product", metavar="ID", help="product id from spec/sources.yaml")
+    which.add_argument("--all", action="store_true", help="every product in spec/sources.yaml")
+    command.add_argument(
+        "--source", metavar="URL_OR_FILE", help="page to read (only with --product)"
+    )
+    command.add_argument(
+        "--format", choices=FORMATS, help="page format of --source (default: detect)"
+    )
+    command.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="spec to update")
+    command.add_argument("--out", type=Path, default=DEFAULT_OUT, help="generated tree")
+    command.add_argument(
+        "--date",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date to record for added and removed codes (default: today, UTC)",
+    )
+    command.add_argument(
+        "--pr-body", type=Path, metavar="PATH", help="write the pull-request body (Markdown) here"
+    )
+    command.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accept a page that lost over 10%% of the live codes, a section or a table",
+    )
+    command.set_defaults(handler=run_update_command, parser=command)
+
+
+def add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "diff",
+        help="describe what changed between two specs",
+        description="The semantic change from OLD to NEW: codes added, removed, returned,"
+        " renamed, message and table changes; a one-line summary first.",
+    )
+    command.add_argument("old", type=Path, metavar="OLD.yaml")
+    command.add_argument("new", type=Path, metavar="NEW.yaml")
+    command.add_argument("--format", choices=DIFF_FORMATS, default="markdown")
+    command.set_defaults(handler=run_diff)
+
+
+def iso_date(text: str) -> str:
+    """A ``YYYY-MM-DD`` calendar date, for argparse."""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-06-11") from None
+
+
+def today_utc() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 
 
 def add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -188,7 +279,8 @@ def scrape_product(
     """One product read from its page, and where the page came from.
 
     Refuses (before reading anything) to replace an entry of ``existing``
-    that carries added/removed history, unless ``--force``.
+    that carries added/removed history, unless ``--force``; refuses a page
+    that lost too much of the entry (the shrink guard), unless ``--allow-shrink``.
     """
     previous = existing.product(entry.id)
     if previous is not None and not args.force and has_history(previous.errors):
@@ -200,7 +292,10 @@ def scrape_product(
     source, fmt = page_source(entry, args)
     document = fetch(source, policy_of(args))
     page = parse_document(document.text, fmt, document.origin)
-    return product_from_page(page, entry.id, entry.title, entry.source), document.origin
+    product = product_from_page(page, entry.id, entry.title, entry.source)
+    if not args.allow_shrink:
+        check_shrink(previous, product, document.origin)
+    return product, document.origin
 
 
 def page_source(entry: ProductSource, args: argparse.Namespace) -> tuple[str, str | None]:
@@ -228,6 +323,60 @@ def summary(product: Product) -> str:
         f"{product.id}: {len(product.errors)} codes, {messages} messages, "
         f"{len(product.tables)} tables ({rows} rows)"
     )
+
+
+def update_jobs(args: argparse.Namespace) -> list[Job]:
+    """The products ``update`` was asked for, each with the sources to try."""
+    if args.source is not None and args.all:
+        args.parser.error("--source reads one page: use it with --product, not --all")
+    if args.format is not None and args.source is None:
+        args.parser.error("--format describes --source; the registry gives each url's format")
+    if args.all:
+        return [Job.from_registry(entry) for entry in load_sources(args.sources)]
+    entry = find_source(args.product, args.sources)
+    if args.source is not None:
+        return [Job.from_source(entry, args.source, args.format)]
+    return [Job.from_registry(entry)]
+
+
+def run_update_command(args: argparse.Namespace) -> int:
+    jobs = update_jobs(args)
+    run = run_update(
+        args.spec,
+        args.out,
+        jobs,
+        args.date or today_utc(),
+        policy=policy_of(args),
+        allow_shrink=args.allow_shrink,
+        pr_body_path=args.pr_body,
+    )
+    report_update(run, args)
+    return run.update.exit_code
+
+
+def report_update(run: UpdateRun, args: argparse.Namespace) -> None:
+    """One line per product read, one per failure (stderr), then the outcome."""
+    for done in run.update.updated:
+        product = done.product
+        live = sum(entry.live for entry in product.errors)
+        gone = len(product.errors) - live
+        print(f"{product.id}: {live} live codes, {gone} tombstones, from {done.origin}")
+        for skipped in done.skipped:
+            print(f"{product.id}: skipped {skipped}")
+    for failure in run.update.failures:
+        print(f"error: {failure.error}", file=sys.stderr)
+    if not run.wrote_anything:
+        print("no changes")
+        return
+    print(summary_line(run.update.diff))
+    written = len(run.generated_changed) + run.spec_changed
+    print(f"wrote {written} files ({args.spec} and {args.out}/)")
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    old, new = read_spec(args.old), read_spec(args.new)
+    sys.stdout.write(render_diff(diff_specs(old, new), args.format))
+    return 0
 
 
 def has_history(errors: Sequence[object]) -> bool:

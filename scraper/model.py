@@ -28,7 +28,10 @@ class ErrorEntry:
 
     ``title`` keeps the heading's free text when the name had to be derived
     from it (``-2021 Order cancel-replace partially failed``); it is ``None``
-    when the heading already carried an UPPER_CASE name.
+    when the heading already carried an UPPER_CASE name. ``former_names`` are
+    names the code had in an earlier version of the spec (upstream renamed
+    it, or dropped an alias); they stay importable so consumers' code keeps
+    working.
     """
 
     code: int
@@ -39,6 +42,7 @@ class ErrorEntry:
     aliases: tuple[Alias, ...] = ()
     added: str | None = None
     removed: str | None = None
+    former_names: tuple[str, ...] = ()
 
     @property
     def live(self) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import keyword
+import os
 import re
 import subprocess
 import urllib.parse
@@ -89,6 +90,7 @@ def environment() -> jinja2.Environment:
     env.globals["messages_of"] = all_messages
     env.globals["sections_of"] = lambda product: sections(product.errors)
     env.globals["figures_of"] = product_figures
+    env.globals["importable_former_names"] = importable_former_names
     return env
 
 
@@ -211,6 +213,21 @@ def code_clashes(spec: Spec) -> CodeClashes:
     return CodeClashes(len(shared), sum(len(names[code]) > 1 for code in shared))
 
 
+def importable_former_names(product: Product) -> dict[int, tuple[str, ...]]:
+    """Each code's former names that no code of ``product`` uses now (enum aliases to emit)."""
+    current = {name for entry in product.errors for name in current_names(entry)}
+    return {
+        entry.code: names
+        for entry in product.errors
+        if (names := tuple(n for n in entry.former_names if n not in current))
+    }
+
+
+def current_names(entry: ErrorEntry) -> tuple[str, ...]:
+    """The code's name and its upstream aliases."""
+    return (entry.name, *(alias.name for alias in entry.aliases))
+
+
 def spec_version(spec: Spec) -> str:
     """A calendar version from the newest upstream date in the spec (``2026.5.18``)."""
     dates = [p.last_updated for p in spec.products if p.last_updated]
@@ -237,17 +254,9 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
 
 
 def ruff_format(source: str, path: str) -> str:
+    command = [os.fsdecode(find_ruff_bin()), "format", "--config", str(RUFF_CONFIG)]
     result = subprocess.run(
-        [
-            find_ruff_bin(),
-            "format",
-            "--isolated",
-            "--line-length",
-            "100",
-            "--stdin-filename",
-            path,
-            "-",
-        ],
+        [*command, "--stdin-filename", path, "-"],
         input=source,
         capture_output=True,
         text=True,

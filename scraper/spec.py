@@ -97,6 +97,8 @@ def error_to_data(entry: ErrorEntry) -> dict[str, Any]:
     data["messages"] = list(entry.messages)
     if entry.aliases:
         data["aliases"] = [{"name": a.name, "messages": list(a.messages)} for a in entry.aliases]
+    if entry.former_names:
+        data["former_names"] = FlowList(entry.former_names)
     data["added"] = entry.added
     data["removed"] = entry.removed
     return data
@@ -137,6 +139,7 @@ def error_from_data(data: dict[str, Any]) -> ErrorEntry:
         aliases=tuple(Alias(a["name"], tuple(a["messages"])) for a in data.get("aliases", ())),
         added=data["added"],
         removed=data["removed"],
+        former_names=tuple(data.get("former_names", ())),
     )
 
 
@@ -258,8 +261,28 @@ def validate_product(product: Product, where: str, origin: str) -> None:
                 raise SpecError(origin, f"{field}.name: {name!r} is not a valid identifier")
             if names.setdefault(name, entry.code) != entry.code:
                 raise SpecError(origin, f"{field}.name: {name!r} already names code {names[name]}")
+    validate_former_names(product, where, origin)
     table_ids: set[str] = set()
     for index, table in enumerate(product.tables):
         if table.id in table_ids:
             raise SpecError(origin, f"{where}.tables[{index}].id: duplicate table id {table.id!r}")
         table_ids.add(table.id)
+
+
+def validate_former_names(product: Product, where: str, origin: str) -> None:
+    """A former name is an identifier, not one of its own code's current names, and
+    belongs to one code only (another code may have taken it since: it is then
+    not importable under that code, see ``render.importable_former_names``)."""
+    owners: dict[str, int] = {}
+    for index, entry in enumerate(sort_errors(product.errors)):
+        field = f"{where}.errors[{index}].former_names"
+        current = {entry.name, *(a.name for a in entry.aliases)}
+        for name in entry.former_names:
+            if not name.isidentifier() or keyword.iskeyword(name):
+                raise SpecError(origin, f"{field}: {name!r} is not a valid identifier")
+            if name in current:
+                raise SpecError(origin, f"{field}: {name!r} is a current name of code {entry.code}")
+            if owners.setdefault(name, entry.code) != entry.code:
+                raise SpecError(
+                    origin, f"{field}: {name!r} is already a former name of code {owners[name]}"
+                )

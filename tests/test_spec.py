@@ -82,6 +82,22 @@ def test_awkward_text_round_trips() -> None:
         (("name: TOO_MANY_REQUESTS", "name: UNKNOWN"), r"'UNKNOWN' already names code -1000"),
         (("last_updated: '2025-06-11'", "last_updated: June"), r"\$\.products\[0\]\.last_updated"),
         (("    removed: null\n", "    removed: null\n    colour: red\n"), r"Additional properties"),
+        (
+            ("former_names: [TOO_MANY_REQUEST]", "former_names: [too_many]"),
+            r"errors\[1\]\.former_names\[0\]: 'too_many' does not match",
+        ),
+        (("former_names: [TOO_MANY_REQUEST]", "former_names: []"), r"should be non-empty"),
+        (
+            ("former_names: [TOO_MANY_REQUEST]", "former_names: [TOO_MANY_REQUESTS]"),
+            r"errors\[1\]\.former_names: 'TOO_MANY_REQUESTS' is a current name of code -1003",
+        ),
+        (
+            (
+                "    removed: '2024-04-02'\n",
+                "    removed: '2024-04-02'\n    former_names: [TOO_MANY_REQUEST]\n",
+            ),
+            r"'TOO_MANY_REQUEST' is already a former name of code -1003",
+        ),
     ],
 )
 def test_invalid_spec_errors_name_the_field(edit: tuple[str, str], field: str) -> None:

@@ -10,7 +10,7 @@ import importlib
 
 from binance_errors._runtime import MessageTable, TableRow
 
-__version__ = "0.0.0"
+__version__ = "2026.5.18"
 
 PRODUCTS: tuple[str, ...] = (
     "coinm",

@@ -207,6 +207,11 @@ class ErrorCode(IntEnum):
         return _ALIASES.get(self.value, ())
 
     @property
+    def former_names(self) -> tuple[str, ...]:
+        """Names the code had before upstream renamed it: enum aliases unless now taken."""
+        return _FORMER_NAMES.get(self.value, ())
+
+    @property
     def added(self) -> str | None:
         """The date the code was first seen upstream, when known."""
         return _ADDED.get(self.value)
@@ -628,6 +633,8 @@ _TITLES: dict[int, str] = {
 }
 
 _ALIASES: dict[int, tuple[str, ...]] = {}
+
+_FORMER_NAMES: dict[int, tuple[str, ...]] = {}
 
 _ADDED: dict[int, str] = {}
 

@@ -73,6 +73,7 @@ class ErrorCode(IntEnum):
     DEPRECATED_SCHEMA = -1161
     BUY_OCO_LIMIT_MUST_BE_BELOW = -1165
     SELL_OCO_LIMIT_MUST_BE_ABOVE = -1166
+    BOTH_OCO_ORDERS_CANNOT_BE_CONTINGENT = -1167
     BOTH_OCO_ORDERS_CANNOT_BE_LIMIT = -1168
     INVALID_TAG_NUMBER = -1169
     TAG_NOT_DEFINED_IN_MESSAGE = -1170
@@ -123,6 +124,7 @@ class ErrorCode(IntEnum):
     SUBSCRIPTION_INACTIVE = -2036
     CLIENT_ORDER_ID_INVALID = -2039
     MAXIMUM_SUBSCRIPTION_IDS = -2042
+    NO_REFERENCE_PRICE = -2043
 
     @property
     def messages(self) -> tuple[str, ...]:
@@ -143,6 +145,11 @@ class ErrorCode(IntEnum):
     def aliases(self) -> tuple[str, ...]:
         """Other names upstream lists this code under."""
         return _ALIASES.get(self.value, ())
+
+    @property
+    def former_names(self) -> tuple[str, ...]:
+        """Names the code had before upstream renamed it: enum aliases unless now taken."""
+        return _FORMER_NAMES.get(self.value, ())
 
     @property
     def added(self) -> str | None:
@@ -228,6 +235,7 @@ _SECTION_OF: dict[int, int] = {
     -1161: 1,
     -1165: 1,
     -1166: 1,
+    -1167: 1,
     -1168: 1,
     -1169: 1,
     -1170: 1,
@@ -278,6 +286,7 @@ _SECTION_OF: dict[int, int] = {
     -2036: 1,
     -2039: 1,
     -2042: 1,
+    -2043: 1,
 }
 
 _MESSAGES: dict[int, tuple[str, ...]] = {
@@ -394,6 +403,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -1161: ("Unable to encode the response in SBE schema 'x'. Please use schema 'y' or higher.",),
     -1165: ("A limit order in a buy OCO must be below.",),
     -1166: ("A limit order in a sell OCO must be above.",),
+    -1167: ("Both OCO orders cannot be contingent.",),
     -1168: ("At least one OCO order must be contingent.",),
     -1169: ("Invalid tag number.",),
     -1170: ("Tag '%s' not defined for this message type.",),
@@ -472,6 +482,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -2036: ("User Data Stream subscription not active.",),
     -2039: ("Client order ID is not correct for this order ID.",),
     -2042: ("Maximum subscription ID reached for this connection.",),
+    -2043: ("This symbol doesn't have a reference price.",),
 }
 
 _TITLES: dict[int, str] = {
@@ -481,9 +492,119 @@ _TITLES: dict[int, str] = {
 
 _ALIASES: dict[int, tuple[str, ...]] = {}
 
-_ADDED: dict[int, str] = {}
+_FORMER_NAMES: dict[int, tuple[str, ...]] = {}
 
-_REMOVED: dict[int, str] = {}
+_ADDED: dict[int, str] = {
+    -1000: "2020-11-29",
+    -1001: "2020-11-29",
+    -1002: "2020-11-29",
+    -1003: "2020-11-29",
+    -1006: "2020-11-29",
+    -1007: "2020-11-29",
+    -1008: "2022-08-22",
+    -1013: "2024-09-19",
+    -1014: "2020-11-29",
+    -1015: "2020-11-29",
+    -1016: "2020-11-29",
+    -1020: "2020-11-29",
+    -1021: "2020-11-29",
+    -1022: "2020-11-29",
+    -1033: "2025-04-01",
+    -1034: "2025-04-01",
+    -1035: "2025-04-01",
+    -1100: "2020-11-29",
+    -1101: "2020-11-29",
+    -1102: "2020-11-29",
+    -1103: "2020-11-29",
+    -1104: "2020-11-29",
+    -1105: "2020-11-29",
+    -1106: "2020-11-29",
+    -1108: "2022-12-05",
+    -1111: "2020-11-29",
+    -1112: "2020-11-29",
+    -1114: "2020-11-29",
+    -1115: "2020-11-29",
+    -1116: "2020-11-29",
+    -1117: "2020-11-29",
+    -1118: "2020-11-29",
+    -1119: "2020-11-29",
+    -1120: "2020-11-29",
+    -1121: "2020-11-29",
+    -1122: "2024-10-17",
+    -1125: "2020-11-29",
+    -1127: "2020-11-29",
+    -1128: "2020-11-29",
+    -1130: "2020-11-29",
+    -1134: "2022-08-08",
+    -1135: "2022-12-05",
+    -1139: "2024-01-31",
+    -1145: "2023-03-13",
+    -1151: "2023-07-11",
+    -1152: "2023-12-08",
+    -1153: "2023-12-08",
+    -1155: "2024-02-08",
+    -1158: "2024-04-02",
+    -1160: "2024-04-02",
+    -1161: "2024-12-09",
+    -1165: "2024-11-08",
+    -1166: "2024-11-08",
+    -1167: "2024-11-08",
+    -1168: "2024-11-08",
+    -1169: "2024-11-08",
+    -1170: "2024-11-08",
+    -1171: "2024-11-08",
+    -1172: "2024-11-08",
+    -1173: "2024-11-08",
+    -1174: "2024-11-08",
+    -1175: "2024-11-08",
+    -1176: "2024-11-08",
+    -1177: "2024-11-08",
+    -1178: "2024-11-08",
+    -1179: "2024-11-08",
+    -1180: "2024-11-08",
+    -1181: "2024-11-08",
+    -1182: "2024-11-08",
+    -1183: "2024-07-26",
+    -1184: "2024-07-26",
+    -1185: "2024-07-26",
+    -1186: "2025-01-09",
+    -1187: "2025-01-09",
+    -1188: "2025-01-09",
+    -1189: "2025-01-09",
+    -1190: "2025-01-09",
+    -1191: "2025-01-09",
+    -1194: "2024-12-17",
+    -1196: "2024-12-09",
+    -1197: "2024-12-09",
+    -1198: "2024-12-09",
+    -1199: "2024-12-09",
+    -1210: "2025-08-12",
+    -1211: "2025-08-12",
+    -1220: "2025-10-28",
+    -1221: "2025-12-02",
+    -1222: "2025-12-02",
+    -1223: "2025-12-02",
+    -1224: "2025-12-02",
+    -1225: "2025-12-02",
+    -2010: "2020-11-29",
+    -2011: "2020-11-29",
+    -2013: "2020-11-29",
+    -2014: "2020-11-29",
+    -2015: "2020-11-29",
+    -2016: "2020-11-29",
+    -2021: "2022-06-15",
+    -2022: "2022-06-15",
+    -2026: "2023-03-13",
+    -2035: "2025-06-12",
+    -2036: "2025-06-12",
+    -2039: "2025-04-08",
+    -2042: "2025-08-12",
+    -2043: "2026-05-18",
+}
+
+_REMOVED: dict[int, str] = {
+    -1167: "2025-01-15",
+}
 
 TABLES: tuple[MessageTable, ...] = (
     MessageTable(

@@ -1,0 +1,245 @@
+"""The update job: read each product's page, merge it into the spec, regenerate, report.
+
+For every product asked for, :func:`update_spec` reads its page (the
+registry's ``url``, then its ``fallback`` when the first cannot be read or
+understood; or the one source given on the command line), refuses a page
+that shrank (:func:`scraper.merge.check_shrink`) unless allowed, and merges
+it into the committed product (:func:`scraper.merge.merge_product`). A
+product that fails is reported and left as it was; the others go on.
+
+:func:`run_update` computes everything in memory first (the new spec, every
+file of ``generated/``, the pull-request body) and only then writes the spec
+and the generated tree in one step (:func:`scraper.atomic_write.write_trees`):
+all of them or none. When nothing changed, nothing is written, not even a
+modification time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scraper.atomic_write import Tree, write_trees
+from scraper.diff import SpecDiff, diff_specs, summary_line, to_markdown
+from scraper.exceptions import FetchError, PageError, ScraperError
+from scraper.fetch import FetchPolicy, fetch
+from scraper.merge import check_shrink, merge_product
+from scraper.model import Product, Spec
+from scraper.parse import parse_document
+from scraper.render import markdown_text, render_all
+from scraper.sources import ProductSource
+from scraper.spec import dump_spec, product_from_page, read_spec, with_product
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One place to read a product's page from, and its format (``None``: detect)."""
+
+    location: str
+    format: str | None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One product to update, and where to read its page, in the order to try."""
+
+    entry: ProductSource
+    attempts: tuple[Attempt, ...]
+
+    @classmethod
+    def from_registry(cls, entry: ProductSource) -> Job:
+        """The registry's live ``url``, then its ``fallback``."""
+        attempts = [Attempt(entry.source.url, entry.source.format)]
+        if entry.fallback is not None:
+            attempts.append(Attempt(entry.fallback.url, entry.fallback.format))
+        return cls(entry, tuple(attempts))
+
+    @classmethod
+    def from_source(cls, entry: ProductSource, location: str, fmt: str | None) -> Job:
+        """Exactly one source, named on the command line: no fallback."""
+        return cls(entry, (Attempt(location, fmt),))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A product that could not be updated, and why."""
+
+    product: str
+    error: ScraperError
+
+
+@dataclass(frozen=True)
+class Updated:
+    """A product that was read and merged: where from, and which sources failed first."""
+
+    product: Product
+    origin: str
+    skipped: tuple[ScraperError, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpecUpdate:
+    """The spec before and after, what each product did, and the difference."""
+
+    old: Spec
+    new: Spec
+    updated: tuple[Updated, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    diff: SpecDiff = field(default_factory=SpecDiff)
+
+    @property
+    def exit_code(self) -> int:
+        """0, or the status of the first product that failed (registry order)."""
+        return self.failures[0].error.exit_code if self.failures else 0
+
+
+# -- reading and merging -------------------------------------------------------
+
+
+def read_product(job: Job, policy: FetchPolicy) -> tuple[Product, str, tuple[ScraperError, ...]]:
+    """The product as the first readable source of ``job`` says it; which; what failed first.
+
+    A source that cannot be fetched or understood makes way for the next; when
+    none works, the first one's failure is raised, naming the others'.
+    """
+    failed: list[ScraperError] = []
+    for attempt in job.attempts:
+        try:
+            document = fetch(attempt.location, policy)
+            page = parse_document(document.text, attempt.format, document.origin)
+        except (FetchError, PageError) as exc:
+            failed.append(exc)
+            continue
+        entry = job.entry
+        product = product_from_page(page, entry.id, entry.title, entry.source)
+        return product, document.origin, tuple(failed)
+    first, others = failed[0], failed[1:]
+    also = "".join(f"; fallback {e.source} failed too: {e.problem}" for e in others)
+    raise type(first)(first.source, first.problem + also)
+
+
+def update_spec(
+    spec: Spec,
+    jobs: Sequence[Job],
+    date: str,
+    policy: FetchPolicy | None = None,
+    allow_shrink: bool = False,
+) -> SpecUpdate:
+    """``spec`` with every job's product merged in; a failing product is left as it was."""
+    policy = policy or FetchPolicy()
+    new = spec
+    updated: list[Updated] = []
+    failures: list[Failure] = []
+    for job in jobs:
+        try:
+            fresh, origin, skipped = read_product(job, policy)
+            old = new.product(job.entry.id)
+            if not allow_shrink:
+                check_shrink(old, fresh, origin)
+            merged = merge_product(old, fresh, date)
+        except ScraperError as exc:
+            failures.append(Failure(job.entry.id, exc))
+            continue
+        new = with_product(new, merged)
+        updated.append(Updated(merged, origin, skipped))
+    return SpecUpdate(spec, new, tuple(updated), tuple(failures), diff_specs(spec, new))
+
+
+# -- the pull-request body -----------------------------------------------------
+
+
+PR_BODY_LIMIT = 60_000
+"""Characters of PR body kept: GitHub refuses a body over 65,536 characters."""
+
+
+def pr_body(update: SpecUpdate, limit: int = PR_BODY_LIMIT) -> str:
+    """The semantic diff, then the products that failed and where each page came from.
+
+    A body longer than ``limit`` is cut at a line and says so; ``scraper diff``
+    gives the whole report.
+    """
+    body = full_pr_body(update)
+    if len(body) <= limit:
+        return body
+    note = (
+        "\n… (cut to fit a pull request; `python -m scraper diff OLD.yaml NEW.yaml`"
+        " prints the whole report)\n"
+    )
+    cut = body.rfind("\n", 0, limit - len(note))
+    return body[: max(cut, 0)] + "\n" + note
+
+
+def full_pr_body(update: SpecUpdate) -> str:
+    """:func:`pr_body` without the length limit."""
+    body = to_markdown(update.diff)
+    lines = [first_line(update), *body.splitlines()[1:]]
+    if update.failures:
+        lines += ["", f"## Not updated ({len(update.failures)})", ""]
+        lines += [
+            f"- `{f.product}`: {markdown_text(str(f.error), ' ')} (exit status {f.error.exit_code})"
+            for f in update.failures
+        ]
+    if update.updated:
+        lines += ["", "## Sources read", ""]
+        for done in update.updated:
+            lines.append(f"- `{done.product.id}`: {markdown_text(done.origin, ' ')}")
+            lines += [f"  - skipped {markdown_text(str(e), ' ')}" for e in done.skipped]
+    return "\n".join(lines) + "\n"
+
+
+def first_line(update: SpecUpdate) -> str:
+    """The summary line, with the products that could not be updated."""
+    line = summary_line(update.diff)
+    if update.failures:
+        names = ", ".join(f.product for f in update.failures)
+        count = len(update.failures)
+        line += f" Not updated: {count} product{'s' if count > 1 else ''} ({names})."
+    return line
+
+
+# -- the whole job -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpdateRun:
+    """What :func:`run_update` did: the update, and the files it wrote under each root."""
+
+    update: SpecUpdate
+    spec_changed: bool
+    generated_changed: tuple[str, ...]
+
+    @property
+    def wrote_anything(self) -> bool:
+        return self.spec_changed or bool(self.generated_changed)
+
+
+def run_update(
+    spec_path: Path,
+    out: Path,
+    jobs: Sequence[Job],
+    date: str,
+    *,
+    policy: FetchPolicy | None = None,
+    allow_shrink: bool = False,
+    pr_body_path: Path | None = None,
+) -> UpdateRun:
+    """Update the spec at ``spec_path`` and the tree at ``out``; write the PR body.
+
+    A missing spec file starts from an empty spec. Nothing is written when
+    no product could be read. The PR body is written when something changed
+    or some product failed.
+    """
+    spec = read_spec(spec_path, missing_ok=True)
+    update = update_spec(spec, jobs, date, policy, allow_shrink)
+    trees: list[Tree] = []
+    run = UpdateRun(update, spec_changed=False, generated_changed=())
+    if update.updated:
+        spec_tree = Tree(spec_path.parent, {spec_path.name: dump_spec(update.new)}, prune=False)
+        generated_tree = Tree(out, render_all(update.new))
+        trees += [spec_tree, generated_tree]
+        run = UpdateRun(update, bool(spec_tree.changes()), tuple(generated_tree.changes()))
+    if pr_body_path is not None and (run.wrote_anything or update.failures):
+        trees.append(Tree(pr_body_path.parent, {pr_body_path.name: pr_body(update)}, prune=False))
+    write_trees(trees)
+    return run

@@ -1,0 +1,201 @@
+"""The history replay: every published revision of the Spot page, applied oldest first.
+
+This is the test that proves the update job works. Starting from an empty
+spec, each revision in ``../shared/upstream/history/spot/`` goes through the
+update command's own code (:func:`scraper.update.update_spec`, with the
+revision's date as ``--date``). After each step the expectations are computed
+from the revisions alone (their code headings and dates), not from the merge:
+the live codes are exactly the revision's code headings, every code ever seen
+is still there with the date it first appeared and the right ``removed`` date,
+and the pull-request body lists exactly the codes the step added, removed,
+brought back or renamed. ``pytest -s`` shows the per-step figures.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from scraper.diff import summary_line
+from scraper.model import Spec
+from scraper.parse import parse_document
+from scraper.sources import find_source
+from scraper.spec import dump_spec, product_from_page, read_spec
+from scraper.update import Job, SpecUpdate, pr_body, update_spec
+from scripts.backfill import backfill
+from tests.conftest import HISTORY, REPO, history_files, run_cli
+
+CODE_HEADING = re.compile(r"^#{1,6} *\\?(-\d{3,5})\b", re.MULTILINE)
+BULLET_CODE = re.compile(r"^- `(-\d+)`", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Step:
+    revision: Path
+    date: str
+    update: SpecUpdate
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def steps() -> list[Step]:
+    """The replay, once per module: each revision through ``update_spec``."""
+    entry = find_source("spot")
+    spec = Spec(())
+    done = []
+    for path in history_files("spot"):
+        date = path.name[:10]
+        started = time.perf_counter()
+        update = update_spec(spec, [Job.from_source(entry, str(path), "markdown")], date)
+        done.append(Step(path, date, update, time.perf_counter() - started))
+        assert not update.failures, update.failures
+        spec = update.new
+    return done
+
+
+def listed(body: str, heading: str) -> set[int]:
+    """The codes in the body's ``### heading (N)`` block; N must match the bullets."""
+    found = re.search(
+        rf"^### {re.escape(heading)} \((\d+)\)\n\n(.*?)(?:\n\n|\Z)", body, re.M | re.S
+    )
+    if found is None:
+        return set()
+    codes = [int(code) for code in BULLET_CODE.findall(found.group(2))]
+    assert len(codes) == int(found.group(1)), heading
+    return set(codes)
+
+
+def test_replaying_every_revision_keeps_the_whole_history(steps: list[Step]) -> None:
+    first_seen: dict[int, str] = {}
+    removed_on: dict[int, str] = {}
+    live_before: set[int] = set()
+    names_before: dict[int, str] = {}
+    totals = dict.fromkeys(("added", "removed", "returned", "renamed", "messages"), 0)
+    print(
+        f"\n{'revision':<30} {'live':>4} {'all':>4} {'+':>3} {'-':>3} {'back':>4} {'ren':>3} {'msg':>3}"
+    )
+    for step in steps:
+        text = step.revision.read_text(encoding="utf-8")
+        headings = {int(code) for code in CODE_HEADING.findall(text)}
+        names = {
+            e.code: e.name for e in parse_document(text, "markdown", step.revision.name).errors
+        }
+        added = headings - set(first_seen)
+        returned = {code for code in headings & set(first_seen) if code not in live_before}
+        removed = live_before - headings
+        renamed = {c for c in headings & set(names_before) if names_before[c] != names[c]}
+        first_seen.update(dict.fromkeys(added, step.date))
+        removed_on.update(dict.fromkeys(removed, step.date))
+        for code in returned:
+            del removed_on[code]
+
+        product = step.update.new.product("spot")
+        assert product is not None
+        assert {e.code for e in product.errors if e.live} == headings, step.revision.name
+        assert {e.code for e in product.errors} == set(first_seen), step.revision.name
+        for entry in product.errors:
+            assert entry.added == first_seen[entry.code], (step.revision.name, entry.code)
+            assert entry.removed == removed_on.get(entry.code), (step.revision.name, entry.code)
+            if entry.live:
+                assert entry.name == names[entry.code]
+
+        body = pr_body(step.update)
+        assert body.splitlines()[0] == summary_line(step.update.diff)
+        assert listed(body, "Added") == added, step.revision.name
+        assert listed(body, "Removed upstream (kept, deprecated)") == removed, step.revision.name
+        assert listed(body, "Returned") == returned, step.revision.name
+        assert listed(body, "Renamed") == renamed, step.revision.name
+
+        (diff,) = step.update.diff.changed or (None,)
+        messages = len(diff.messages) if diff else 0
+        for key, count in zip(totals, (added, removed, returned, renamed)):
+            totals[key] += len(count)
+        totals["messages"] += messages
+        print(
+            f"{step.revision.name:<30} {len(headings):>4} {len(product.errors):>4}"
+            f" {len(added):>3} {len(removed):>3} {len(returned):>4} {len(renamed):>3} {messages:>3}"
+        )
+        live_before, names_before = headings, names
+    seconds = sum(step.seconds for step in steps)
+    print(
+        f"replay: {len(steps)} steps in {seconds:.2f}s; codes added {totals['added']},"
+        f" removed {totals['removed']}, returned {totals['returned']}, renamed"
+        f" {totals['renamed']}; codes with changed messages {totals['messages']}"
+    )
+    assert len(steps) == len(history_files("spot"))
+
+
+def test_one_replay_step_through_the_command_line(steps: list[Step], tmp_path: Path) -> None:
+    """The last step again, as a real ``update`` process: same spec, same PR body."""
+    before, last = steps[-2], steps[-1]
+    spec, body = tmp_path / "errors.yaml", tmp_path / "body.md"
+    spec.write_text(dump_spec(before.update.new), encoding="utf-8")
+    result = run_cli(
+        "update", "--product", "spot", "--source", last.revision, "--format", "markdown",
+        "--date", last.date, "--spec", spec, "--out", tmp_path / "generated", "--pr-body", body,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert spec.read_text(encoding="utf-8") == dump_spec(last.update.new)
+    assert body.read_text(encoding="utf-8") == pr_body(last.update)
+
+
+def test_the_committed_spec_is_what_make_backfill_produces(steps: list[Step]) -> None:
+    committed = (REPO / "spec" / "errors.yaml").read_text(encoding="utf-8")
+    rebuilt, totals = backfill(read_spec(REPO / "spec" / "errors.yaml"), HISTORY, ["spot"])
+    assert dump_spec(rebuilt) == committed, "run 'make backfill' and commit the result"
+    assert totals.steps == len(steps)
+    assert rebuilt.product("spot") == steps[-1].update.new.product("spot")
+
+
+def test_the_committed_spec_says_what_the_newest_revision_says() -> None:
+    """Live codes, names, messages and tables equal the parse of the newest revision."""
+    newest = history_files("spot")[-1]
+    page = parse_document(newest.read_text(encoding="utf-8"), "markdown", newest.name)
+    parsed = product_from_page(page, "spot", "Binance Spot API", find_source("spot").source)
+    committed = read_spec(REPO / "spec" / "errors.yaml").product("spot")
+    assert committed is not None
+    live = [e for e in committed.errors if e.live]
+    assert [(e.code, e.name, e.section, e.messages, e.title, e.aliases) for e in live] == [
+        (e.code, e.name, e.section, e.messages, e.title, e.aliases) for e in parsed.errors
+    ]
+    assert committed.tables == parsed.tables
+    assert committed.last_updated == parsed.last_updated
+
+
+def test_the_backfill_script_replays_a_folder_and_reports(tmp_path: Path) -> None:
+    """``make backfill``'s entry point, as a process, on two revisions around a removal."""
+    folder = tmp_path / "history" / "spot"
+    folder.mkdir(parents=True)
+    for path in history_files("spot"):
+        if path.name.startswith(("2025-01-09", "2025-01-15")):
+            (folder / path.name).write_bytes(path.read_bytes())
+    spec = tmp_path / "errors.yaml"
+    command = [sys.executable, REPO / "scripts" / "backfill.py", "--spec", spec, "--quiet"]
+    result = subprocess.run(
+        [*map(str, command), "--history", str(tmp_path / "history")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"spot: 2 steps: 89 codes added, 1 removed, 0 returned, 0 renamed,"
+        f" 2 message changes, 46 table row changes -> {spec}\n"
+    )
+    product = read_spec(spec).product("spot")
+    assert product is not None
+    gone = product.error(-1167)
+    assert gone is not None and (gone.added, gone.removed) == ("2025-01-09", "2025-01-15")
+    missing = subprocess.run(
+        [*map(str, command), "--history", str(tmp_path / "nowhere")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert missing.returncode == 6
+    assert missing.stderr == (
+        f"error: {tmp_path / 'nowhere' / 'spot'}: no such folder;"
+        " expected the product's published revisions\n"
+    )

@@ -1,0 +1,110 @@
+"""The GitHub workflows: zizmor (offline) and the workflow schema, plus the update job's contract."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+
+WORKFLOWS = REPO / ".github" / "workflows"
+BIN = Path(sys.executable).parent
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def workflow_files() -> list[Path]:
+    return sorted(WORKFLOWS.glob("*.y*ml"))
+
+
+def tool(name: str) -> str:
+    path = BIN / name
+    if not path.exists():
+        pytest.fail(f"{name} is not installed in the venv; run 'make test' to install group 'dev'")
+    return str(path)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_zizmor_finds_nothing() -> None:
+    result = run(tool("zizmor"), "--offline", "--no-progress", ".github/workflows")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout
+
+
+def test_zizmor_would_catch_a_dangerous_workflow(tmp_path: Path) -> None:
+    """The check can fail: an unpinned action and an expression inside ``run:``."""
+    bad = tmp_path / ".github" / "workflows" / "bad.yml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(
+        "on: issues\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: echo '${{ github.event.issue.title }}'\n",
+        encoding="utf-8",
+    )
+    result = run(tool("zizmor"), "--offline", "--no-progress", str(bad.parent))
+    assert result.returncode != 0
+    assert "template-injection" in result.stdout and "artipacked" in result.stdout
+
+
+def test_every_workflow_matches_the_github_schema() -> None:
+    files = [str(path.relative_to(REPO)) for path in workflow_files()]
+    assert ".github/workflows/update.yml" in files and ".github/workflows/ci.yml" in files
+    result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_actions_are_pinned_by_sha_with_the_version_in_a_comment(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    uses = re.findall(r"^\s*(?:- )?uses: (\S+)(.*)$", text, re.MULTILINE)
+    assert uses
+    for action, comment in uses:
+        assert PINNED.match(action), action
+        assert re.match(r"\s+# v\d+\.\d+\.\d+$", comment), f"{action}: no '# vX.Y.Z' comment"
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_no_expressions_inside_run_scripts(path: Path) -> None:
+    for step in steps(load(path)):
+        assert "${{" not in step.get("run", ""), step.get("name")
+
+
+def test_the_update_workflow_contract() -> None:
+    workflow = load(WORKFLOWS / "update.yml")
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as a boolean
+    assert set(triggers) == {"schedule", "workflow_dispatch"} and triggers["schedule"][0]["cron"]
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"]["group"]
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    by_use = {step.get("uses", "").split("@")[0]: step for step in job["steps"]}
+    pull = by_use["peter-evans/create-pull-request"]
+    assert pull["uses"].endswith("@271a8d0340265f705b14b6d32b9829c1cb33d45e")
+    assert pull["with"]["delete-branch"] is True
+    assert pull["with"]["branch"] and pull["with"]["labels"]
+    assert pull["with"]["body-path"] == "${{ runner.temp }}/pr-body.md"
+    assert "steps.app-token.outputs.token" in pull["with"]["token"]
+    app = by_use["actions/create-github-app-token"]
+    assert app["if"] == "vars.UPDATE_APP_CLIENT_ID != ''"
+    update = next(step for step in job["steps"] if "make update" in step.get("run", ""))
+    assert 'PR_BODY="$RUNNER_TEMP/pr-body.md"' in update["run"]
+    checkout = by_use["actions/checkout"]
+    assert checkout["with"]["persist-credentials"] is False

@@ -300,10 +300,10 @@ def test_committed_spec_is_what_the_capture_says(product_id: str) -> None:
     # A product rebuilt from its Markdown history (make backfill) may be newer
     # than its capture; everything the capture says must still be there as-is.
     assert product.tables == scraped.tables
-    for entry in scraped.errors:
-        kept = product.error(entry.code)
-        assert kept is not None and kept.live, entry.code
-        assert replace(kept, added=None, removed=None, former_names=()) == entry, entry.code
+    for fresh in scraped.errors:
+        kept = product.error(fresh.code)
+        assert kept is not None and kept.live, fresh.code
+        assert replace(kept, added=None, removed=None, former_names=()) == fresh, fresh.code
 
 
 @pytest.mark.parametrize("product_id", PRODUCT_IDS)

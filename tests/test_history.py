@@ -176,7 +176,15 @@ def test_the_backfill_script_replays_a_folder_and_reports(tmp_path: Path) -> Non
         if path.name.startswith(("2025-01-09", "2025-01-15")):
             (folder / path.name).write_bytes(path.read_bytes())
     spec = tmp_path / "errors.yaml"
-    command = [sys.executable, REPO / "scripts" / "backfill.py", "--spec", spec, "--quiet"]
+    command = [
+        sys.executable,
+        REPO / "scripts" / "backfill.py",
+        "--spec",
+        spec,
+        "--product",
+        "spot",
+    ]
+    command.append("--quiet")
     result = subprocess.run(
         [*map(str, command), "--history", str(tmp_path / "history")],
         capture_output=True, text=True, check=False, timeout=120,

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from scraper.annotations import NO_ANNOTATIONS, Annotations, read_annotations
 from scraper.atomic_write import existing_files, read_or_none, write_text_atomic, write_tree
 from scraper.exceptions import EXIT_CODES, ScraperError, ShrinkError, StaleOutputError
 from scraper.fetch import FetchPolicy, fetch
@@ -24,6 +25,7 @@ from scraper.spec import dump_spec, product_from_page, read_spec, with_product
 
 DEFAULT_SPEC = Path("spec/errors.yaml")
 DEFAULT_OUT = Path("generated")
+ANNOTATIONS_NAME = "annotations.yaml"
 INTERNAL_ERROR = 70
 
 
@@ -110,6 +112,7 @@ def add_scrape(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser("generate", help="render the spec into generated/")
     command.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
+    add_annotations_option(command)
     command.add_argument("--out", type=Path, default=DEFAULT_OUT)
     command.set_defaults(handler=run_generate)
 
@@ -117,8 +120,32 @@ def add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser("check", help="exit 1 with a diff when generated/ is stale")
     command.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
+    add_annotations_option(command)
     command.add_argument("--out", type=Path, default=DEFAULT_OUT)
     command.set_defaults(handler=run_check)
+
+
+def add_annotations_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--annotations",
+        type=Path,
+        metavar="FILE",
+        help="categories and retry hints (default: annotations.yaml beside --spec, if present)",
+    )
+
+
+def annotations_of(args: argparse.Namespace) -> tuple[Annotations, str]:
+    """The annotations to render with, and where they came from.
+
+    An explicit ``--annotations`` file must exist; otherwise ``annotations.yaml``
+    next to the spec is used when there is one, and none at all when not.
+    """
+    path: Path | None = args.annotations
+    if path is None:
+        path = args.spec.parent / ANNOTATIONS_NAME
+        if not path.exists():
+            return NO_ANNOTATIONS, str(path)
+    return read_annotations(path), str(path)
 
 
 def run_scrape(args: argparse.Namespace) -> int:
@@ -150,7 +177,8 @@ def has_history(errors: Sequence[object]) -> bool:
 
 def run_generate(args: argparse.Namespace) -> int:
     spec = read_spec(args.spec)
-    files = render_all(spec)
+    annotations, origin = annotations_of(args)
+    files = render_all(spec, annotations, origin)
     changed = write_tree(args.out, files)
     print(f"generated {len(files)} files into {args.out}/ ({len(changed)} changed)")
     return 0
@@ -158,7 +186,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     spec = read_spec(args.spec)
-    files = render_all(spec)
+    annotations, origin = annotations_of(args)
+    files = render_all(spec, annotations, origin)
     diff = tree_diff(args.out, files)
     if diff:
         sys.stdout.writelines(diff)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -15,11 +17,8 @@ from scraper.annotations import (
 )
 from scraper.exceptions import SpecError
 from scraper.model import ErrorEntry, Product, Source, Spec
-from scraper.spec import read_spec
-from tests.conftest import REPO
-
-ANNOTATIONS_PATH = REPO / "spec" / "annotations.yaml"
-SPEC_PATH = REPO / "spec" / "errors.yaml"
+from scraper.spec import dump_spec, read_spec
+from tests.conftest import ANNOTATIONS_PATH, FIXTURES, SPEC_PATH, run_cli
 
 HEADER = """\
 schema_version: 1
@@ -309,3 +308,58 @@ def test_invalid_files_name_the_field(text: str, problem: str) -> None:
     assert raised.value.source == "a.yaml"
     assert raised.value.problem.startswith(problem), raised.value.problem
     assert "\n" not in str(raised.value)
+
+
+# -- through the CLI -------------------------------------------------------------
+
+
+def golden_copy(tmp_path: Path) -> Path:
+    spec = tmp_path / "spec.yaml"
+    shutil.copy(FIXTURES / "golden" / "spec.yaml", spec)
+    shutil.copy(FIXTURES / "golden" / "annotations.yaml", tmp_path / "annotations.yaml")
+    return spec
+
+
+def test_generate_reads_the_annotations_beside_the_spec(tmp_path: Path) -> None:
+    spec, out = golden_copy(tmp_path), tmp_path / "out"
+    assert run_cli("generate", "--spec", spec, "--out", out).returncode == 0
+    assert '-1003: ("rate_limit", True, False' in (out / "binance_errors" / "spot.py").read_text()
+    (tmp_path / "annotations.yaml").unlink()
+    assert run_cli("check", "--spec", spec, "--out", out).returncode == 1
+
+
+def test_annotation_for_a_missing_code_fails_generate(tmp_path: Path) -> None:
+    spec, out = golden_copy(tmp_path), tmp_path / "out"
+    assert run_cli("generate", "--spec", spec, "--out", out).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    annotations = tmp_path / "annotations.yaml"
+    annotations.write_text(
+        annotations.read_text() + "- {codes: [-4242], category: server, reason: gone}\n"
+    )
+    result = run_cli("generate", "--spec", spec, "--out", out)
+    assert result.returncode == 6
+    assert result.stderr == (
+        f"error: {annotations}: $.rules[5].codes[0]: -4242 is not a code of any product in the spec\n"
+    )
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_explicit_annotations_file_must_exist(tmp_path: Path) -> None:
+    spec = golden_copy(tmp_path)
+    missing = tmp_path / "nope.yaml"
+    result = run_cli("generate", "--spec", spec, "--annotations", missing, "--out", tmp_path / "o")
+    assert result.returncode == 6
+    assert result.stderr == f"error: {missing}: no such file\n"
+    assert not (tmp_path / "o").exists()
+
+
+def test_annotations_for_a_product_the_spec_lacks(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(dump_spec(SPEC), encoding="utf-8")
+    (tmp_path / "annotations.yaml").write_text(
+        HEADER + "rules:\n- {codes: [-1003], products: [margin], category: server, reason: x}\n"
+    )
+    result = run_cli("generate", "--spec", spec, "--out", tmp_path / "out")
+    assert result.returncode == 6
+    assert "$.rules[0].products[0]: no product 'margin' in the spec" in result.stderr
+    assert result.stderr.count("\n") == 1

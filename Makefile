@@ -9,7 +9,7 @@ SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
 PRODUCT ?= spot
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check test lint scrape clean
+.PHONY: help generate check test lint scrape bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,8 +31,8 @@ scrape: $(STAMP) ## scrape SOURCE (a URL or file) as PRODUCT into spec/errors.ya
 	$(PY) -m scraper scrape --source $(SOURCE) --product $(PRODUCT) --out $(SPEC)
 
 lint: $(STAMP) ## ruff (lint, format) and mypy --strict, on the tooling and the generated package
-	$(BIN)/ruff check scraper tests generated
-	$(BIN)/ruff format --check scraper tests generated
+	$(BIN)/ruff check scraper tests generated scripts
+	$(BIN)/ruff format --check scraper tests generated scripts
 	$(BIN)/mypy
 	@# mypy 2 type-checks for Python 3.10 and newer only; the package itself supports 3.9.
 	$(BIN)/mypy --strict --python-version 3.10 generated/binance_errors
@@ -41,6 +41,9 @@ test: $(STAMP) ## lint, the test suite, and the stale-output check
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory check
+
+bench: $(STAMP) ## import time and match() throughput of generated/ against their targets
+	$(PY) scripts/bench.py
 
 clean: ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

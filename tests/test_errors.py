@@ -85,6 +85,7 @@ def test_websocket_api_envelope(package: ModuleType) -> None:
     assert error.http_status == 400
     assert error.category == "timing" and error.retryable
     assert error.match.template == "Timestamp for this request is outside of the recvWindow."
+    assert error.payload == payload  # the whole envelope: id and rateLimits stay available
 
 
 @pytest.mark.parametrize(("code", "status"), [(-1006, None), (-1007, 408), (-1000, 500)])

@@ -30,7 +30,7 @@ class BinanceAPIError(Exception):
     such a request is unknown. ``problem`` is None for a well-formed payload,
     else what was wrong with it (``category`` is then ``invalid_payload``
     unless the payload still had a usable code). ``payload`` is the decoded
-    JSON object, or None.
+    JSON object (the whole envelope, for the WebSocket API), or None.
     """
 
     code: int | None
@@ -108,7 +108,8 @@ class BinanceAPIError(Exception):
             not isinstance(http_status, int) or isinstance(http_status, bool)
         ):
             raise TypeError(f"http_status must be an int or None, not {type(http_status).__name__}")
-        data, problem = decode_payload(payload)
+        document, problem = decode_payload(payload)
+        data = document
         envelope = data.get("error") if data is not None and "code" not in data else None
         if data is not None and isinstance(envelope, dict):
             status = data.get("status")
@@ -118,7 +119,12 @@ class BinanceAPIError(Exception):
         code, msg, problem = read_fields(data, problem)
         if code is None:
             return cls(
-                None, msg, product=product, http_status=http_status, payload=data, problem=problem
+                None,
+                msg,
+                product=product,
+                http_status=http_status,
+                payload=document,
+                problem=problem,
             )
         member: int | None = module.lookup(code)
         return cls(
@@ -128,7 +134,7 @@ class BinanceAPIError(Exception):
             match=module.match(code, msg) if problem is None else None,
             annotation=module.annotation(code),
             http_status=http_status,
-            payload=data,
+            payload=document,
             problem=problem,
         )
 

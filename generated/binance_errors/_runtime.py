@@ -225,7 +225,7 @@ class MessageMatcher:
         exact = self._exact
         if exact is None:
             exact = self._build()
-        key = " ".join(msg.split())
+        key = " ".join(msg.split())  # normalise_message, inlined: this is the hot path
         if key.endswith("."):
             key = key[:-1]
         candidates = exact.get(code)
@@ -236,9 +236,9 @@ class MessageMatcher:
         if len(key) > MAX_TEMPLATED_LENGTH:
             return None
         for pattern, template, row, member in self._patterns.get(code, ()):
-            groups = pattern.fullmatch(key)
-            if groups is not None:
-                return MessageMatch(member, template, groups.groups(), row)
+            instance = pattern.fullmatch(key)
+            if instance is not None:
+                return MessageMatch(member, template, instance.groups(), row)
         return None
 
     def _build(self) -> "dict[int, dict[str, MessageMatch]]":

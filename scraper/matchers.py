@@ -7,8 +7,8 @@ is and what it may match; the generated code only compiles the pattern
 sources written here, and only on first use.
 
 Both sides are compared in a normalised form (:func:`normalise`): runs of
-whitespace collapse to one space, the ends are stripped, and one final period
-is dropped, so ``"Too many requests queued"`` matches ``Too many requests
+whitespace collapse to one space, the ends are stripped, and trailing periods
+are dropped, so ``"Too many requests queued"`` matches ``Too many requests
 queued.``. A pattern is built from the normalised template, so it applies to
 the normalised message; the generated runtime normalises the same way.
 
@@ -79,13 +79,14 @@ Part = str | Placeholder
 
 
 def normalise(message: str) -> str:
-    """``message`` with whitespace runs collapsed, ends stripped and one final period dropped.
+    """``message`` with whitespace runs collapsed, ends stripped and trailing periods dropped.
 
     The generated runtime applies the same rule to the messages it is given
-    (``" ".join(msg.split())``, then one final ``.`` removed).
+    (``" ".join(msg.split()).rstrip(". ")``). Dropping every trailing period,
+    not just one, also absorbs upstream typos such as ``Slowly..`` and
+    ``position. .``.
     """
-    text = " ".join(message.split())
-    return text[:-1] if text.endswith(".") else text
+    return " ".join(message.split()).rstrip(". ")
 
 
 def split_template(template: str) -> tuple[Part, ...]:
@@ -135,14 +136,12 @@ def pattern_source(template: str) -> str:
 
 
 def normalised_parts(parts: tuple[Part, ...]) -> tuple[Part, ...]:
-    """The parts as :func:`normalise` would leave their text: one space, no final period."""
+    """The parts as :func:`normalise` would leave their text: one space, no trailing periods."""
     out = [WHITESPACE.sub(" ", part) if isinstance(part, str) else part for part in parts]
     if out and isinstance(out[0], str):
         out[0] = out[0].lstrip()
     if out and isinstance(out[-1], str):
-        out[-1] = out[-1].rstrip()
-        if out[-1].endswith("."):
-            out[-1] = out[-1][:-1]
+        out[-1] = out[-1].rstrip(". ")
     return tuple(part for part in out if part != "")
 
 

@@ -163,7 +163,9 @@ def test_percent_escape_needs_a_pattern() -> None:
         ("up to %sx in your region", "up to 20x in your region", ("20",)),
         ("%s", "anything at all.", ("anything at all",)),
         ("IP banned until %s.", "IP banned until 1700000000000.", ("1700000000000",)),
-        ("IP banned until %s.", "IP banned until 1.5..", ("1.5.",)),
+        ("IP banned until %s.", "IP banned until 1.5..", ("1.5",)),
+        ("Start Trading Must Slowly..", "Start Trading Must Slowly.", ()),
+        ("reduce the position. .", "reduce the position", ()),
         ("per %s %s.", "per 1 MINUTE.", ("1", "MINUTE")),
         ("Symbol='%s', id: '%s'.", "Symbol='BTC(.*)USDT', id: 'a|b'.", ("BTC(.*)USDT", "a|b")),
     ],
@@ -200,7 +202,9 @@ def test_patterns_are_anchored() -> None:
 
 def test_normalise() -> None:
     assert normalise("  Foo \n bar.  ") == "Foo bar"
-    assert normalise("Foo..") == "Foo."
+    assert normalise("Foo..") == "Foo"
+    assert normalise("Foo. . ") == "Foo"
+    assert normalise("...") == ""
     assert normalise("Foo") == "Foo"
     assert normalise("") == ""
 

@@ -177,13 +177,12 @@ from costing time quadratic in its length.
 
 
 def normalise_message(message: str) -> str:
-    """``message`` with whitespace runs collapsed, ends stripped and one final period dropped.
+    """``message`` with whitespace runs collapsed, ends stripped and trailing periods dropped.
 
     Documented messages and patterns are compared in this form, so spacing
-    and a missing final period do not stop a message from matching.
+    and a missing (or doubled) final period do not stop a message from matching.
     """
-    text = " ".join(message.split())
-    return text[:-1] if text.endswith(".") else text
+    return " ".join(message.split()).rstrip(". ")
 
 
 class MessageMatcher:
@@ -225,9 +224,7 @@ class MessageMatcher:
         exact = self._exact
         if exact is None:
             exact = self._build()
-        key = " ".join(msg.split())  # normalise_message, inlined: this is the hot path
-        if key.endswith("."):
-            key = key[:-1]
+        key = " ".join(msg.split()).rstrip(". ")  # normalise_message, inlined: the hot path
         candidates = exact.get(code)
         if candidates is not None:
             found = candidates.get(key)

@@ -184,8 +184,8 @@ def lookup(code: int) -> "ErrorCode | None":
 def match(code: int, msg: str) -> "MessageMatch | None":
     """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
 
-    ``msg`` is compared with whitespace runs collapsed and without a final
-    period. Messages without placeholders are looked up exactly; templated
+    ``msg`` is compared with whitespace runs collapsed and without trailing
+    periods. Messages without placeholders are looked up exactly; templated
     ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
     with the most literal text first, giving one string per placeholder.
     Table rows count for the codes their table names. Never raises: unknown

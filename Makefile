@@ -17,7 +17,7 @@ PR_BODY ?=
 UPDATE_WHAT = $(if $(filter command line environment environment override,$(origin SOURCE)),--source $(SOURCE) --product $(PRODUCT),--all)
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check test lint lint-workflows scrape scrape-captures update backfill clean
+.PHONY: help generate check test lint lint-workflows scrape scrape-captures update backfill bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,6 +65,9 @@ test: $(STAMP) ## lint, the test suite, and the stale-output check
 	$(MAKE) --no-print-directory lint-workflows
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory check
+
+bench: $(STAMP) ## import time and match() throughput of generated/ against their targets
+	$(PY) scripts/bench.py
 
 clean: ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

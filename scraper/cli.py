@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from scraper.annotations import NO_ANNOTATIONS, Annotations, read_annotations
 from scraper.atomic_write import existing_files, read_or_none, write_text_atomic, write_tree
 from scraper.diff import FORMATS as DIFF_FORMATS
 from scraper.diff import diff_specs, render_diff, summary_line
@@ -30,6 +31,7 @@ from scraper.update import Job, UpdateRun, run_update
 
 DEFAULT_SPEC = Path("spec/errors.yaml")
 DEFAULT_OUT = Path("generated")
+ANNOTATIONS_NAME = "annotations.yaml"
 INTERNAL_ERROR = 70
 
 
@@ -193,6 +195,7 @@ def add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="accept a page that lost over 10%% of the live codes, a section or a table",
     )
+    add_annotations_option(command)
     command.set_defaults(handler=run_update_command, parser=command)
 
 
@@ -226,6 +229,7 @@ def today_utc() -> str:
 def add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser("generate", help="render the spec into generated/")
     command.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
+    add_annotations_option(command)
     command.add_argument("--out", type=Path, default=DEFAULT_OUT)
     command.set_defaults(handler=run_generate)
 
@@ -233,8 +237,32 @@ def add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser("check", help="exit 1 with a diff when generated/ is stale")
     command.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
+    add_annotations_option(command)
     command.add_argument("--out", type=Path, default=DEFAULT_OUT)
     command.set_defaults(handler=run_check)
+
+
+def add_annotations_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--annotations",
+        type=Path,
+        metavar="FILE",
+        help="categories and retry hints (default: annotations.yaml beside --spec, if present)",
+    )
+
+
+def annotations_of(args: argparse.Namespace) -> tuple[Annotations, str]:
+    """The annotations to render with, and where they came from.
+
+    An explicit ``--annotations`` file must exist; otherwise ``annotations.yaml``
+    next to the spec is used when there is one, and none at all when not.
+    """
+    path: Path | None = args.annotations
+    if path is None:
+        path = args.spec.parent / ANNOTATIONS_NAME
+        if not path.exists():
+            return NO_ANNOTATIONS, str(path)
+    return read_annotations(path), str(path)
 
 
 def run_scrape(args: argparse.Namespace) -> int:
@@ -341,11 +369,14 @@ def update_jobs(args: argparse.Namespace) -> list[Job]:
 
 def run_update_command(args: argparse.Namespace) -> int:
     jobs = update_jobs(args)
+    annotations, origin = annotations_of(args)
     run = run_update(
         args.spec,
         args.out,
         jobs,
         args.date or today_utc(),
+        annotations=annotations,
+        annotations_origin=origin,
         policy=policy_of(args),
         allow_shrink=args.allow_shrink,
         pr_body_path=args.pr_body,
@@ -385,7 +416,8 @@ def has_history(errors: Sequence[object]) -> bool:
 
 def run_generate(args: argparse.Namespace) -> int:
     spec = read_spec(args.spec)
-    files = render_all(spec)
+    annotations, origin = annotations_of(args)
+    files = render_all(spec, annotations, origin)
     changed = write_tree(args.out, files)
     print(f"generated {len(files)} files into {args.out}/ ({len(changed)} changed)")
     return 0
@@ -393,7 +425,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     spec = read_spec(args.spec)
-    files = render_all(spec)
+    annotations, origin = annotations_of(args)
+    files = render_all(spec, annotations, origin)
     diff = tree_diff(args.out, files)
     if diff:
         sys.stdout.writelines(diff)

@@ -1,10 +1,12 @@
 """Render the spec into ``generated/``: the Python package, the Markdown reference, the JSON.
 
-The Markdown reference is one page per product (``docs/<id>.md``) and an
-index (``ERRORS.md``) with each product's figures.
-
-Rendering is a pure function from a :class:`Spec` to a mapping of relative
-paths to file contents (:func:`render_all`); writing is someone else's job.
+Rendering is a pure function from a :class:`Spec` and its
+:class:`Annotations` to a mapping of relative paths to file contents
+(:func:`render_all`); writing is someone else's job. Message templates become
+pattern sources here (:mod:`scraper.matchers`), annotations become per-code
+category and flag tables (:mod:`scraper.annotations`). The Markdown reference
+is one page per product (``docs/<id>.md``) and an index (``ERRORS.md``) with
+each product's figures.
 Upstream text is untrusted. It reaches Python source only through
 :func:`python_literal` (``repr``), Markdown only through :func:`markdown_text`,
 JSON only through ``json.dumps``; Jinja runs with ``StrictUndefined`` and
@@ -29,7 +31,14 @@ from typing import Any
 import jinja2
 from ruff.__main__ import find_ruff_bin
 
+from scraper.annotations import (
+    Annotations,
+    ProductAnnotations,
+    Resolved,
+    resolve_spec,
+)
 from scraper.exceptions import SpecError
+from scraper.matchers import patterns_of
 from scraper.model import ErrorEntry, Product, Spec
 from scraper.spec import spec_to_data
 
@@ -38,6 +47,8 @@ RUFF_CONFIG = TEMPLATES_DIR.parent / "pyproject.toml"
 PACKAGE = "binance_errors"
 PACKAGE_TEMPLATES = {
     "__init__.py": "package/__init__.py.j2",
+    "__main__.py": "package/__main__.py.j2",
+    "_errors.py": "package/_errors.py.j2",
     "_runtime.py": "package/_runtime.py.j2",
     "py.typed": "package/py.typed.j2",
 }
@@ -46,15 +57,33 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
-def render_all(spec: Spec) -> dict[str, str]:
-    """Every file of ``generated/``, keyed by its path relative to it."""
+def render_all(spec: Spec, annotations: Annotations, origin: str = "annotations") -> dict[str, str]:
+    """Every file of ``generated/``, keyed by its path relative to it.
+
+    ``annotations`` are checked against ``spec`` first (a :class:`SpecError`
+    naming ``origin`` when a rule names a product, code or section the spec
+    lacks); with :data:`~scraper.annotations.NO_ANNOTATIONS` every code gets
+    the ``unknown`` category.
+    """
+    resolved = resolve_spec(annotations, spec, origin)
     env = environment()
-    context = {"spec": spec, "version": spec_version(spec), "package": PACKAGE}
+    context = {
+        "spec": spec,
+        "version": spec_version(spec),
+        "package": PACKAGE,
+        "json_data": json_data(spec, annotations, resolved),
+    }
     files: dict[str, str] = {}
     for name, template in PACKAGE_TEMPLATES.items():
         files[f"{PACKAGE}/{name}"] = env.get_template(template).render(context)
     for product in spec.products:
-        product_context = {**context, "product": product, "sections": sections(product.errors)}
+        product_context = {
+            **context,
+            "product": product,
+            "sections": sections(product.errors),
+            "patterns": patterns_of(product_messages(product)),
+            "annotations": resolved[product.id],
+        }
         files[f"{PACKAGE}/{product.id}.py"] = env.get_template("package/product.py.j2").render(
             product_context
         )
@@ -226,6 +255,50 @@ def importable_former_names(product: Product) -> dict[int, tuple[str, ...]]:
 def current_names(entry: ErrorEntry) -> tuple[str, ...]:
     """The code's name and its upstream aliases."""
     return (entry.name, *(alias.name for alias in entry.aliases))
+
+
+def product_messages(product: Product) -> list[str]:
+    """Every message of the product: its codes' (aliases included), then its tables' rows."""
+    messages = [message for entry in product.errors for message in all_messages(entry)]
+    return messages + [row.message for table in product.tables for row in table.rows]
+
+
+def json_data(
+    spec: Spec, annotations: Annotations, resolved: dict[str, ProductAnnotations]
+) -> dict[str, Any]:
+    """The spec's data, each product with its resolved ``annotations``, and the categories.
+
+    The spec part is exactly :func:`spec_to_data`; ``annotations`` (per
+    product) and ``categories`` (top level) are added beside it, so a reader
+    of the JSON never needs the YAML files.
+    """
+    data = spec_to_data(spec)
+    for product in data["products"]:
+        product["annotations"] = product_annotations_data(resolved[product["id"]])
+    data["categories"] = dict(annotations.categories)
+    return data
+
+
+def product_annotations_data(annotations: ProductAnnotations) -> dict[str, Any]:
+    def fields(resolved: Resolved) -> dict[str, Any]:
+        return {
+            "category": resolved.category,
+            "retryable": resolved.retryable,
+            "execution_unknown": resolved.execution_unknown,
+            "reasons": list(resolved.reasons),
+        }
+
+    return {
+        "codes": [
+            {"code": code, **fields(resolved)}
+            for code, resolved in sorted(annotations.codes.items(), key=lambda item: -item[0])
+        ],
+        "undocumented_ranges": [
+            {"low": segment.low, "high": segment.high, **fields(segment.annotation)}
+            for segment in annotations.ranges
+        ],
+        "default": fields(annotations.default),
+    }
 
 
 def spec_version(spec: Spec) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper.annotations import Annotations
 from scraper.atomic_write import Tree, write_trees
 from scraper.diff import SpecDiff, diff_specs, summary_line, to_markdown
 from scraper.exceptions import FetchError, PageError, ScraperError
@@ -220,11 +221,16 @@ def run_update(
     jobs: Sequence[Job],
     date: str,
     *,
+    annotations: Annotations,
+    annotations_origin: str = "annotations",
     policy: FetchPolicy | None = None,
     allow_shrink: bool = False,
     pr_body_path: Path | None = None,
 ) -> UpdateRun:
     """Update the spec at ``spec_path`` and the tree at ``out``; write the PR body.
+
+    ``annotations`` are rendered into the tree exactly as ``generate`` does,
+    so an update never leaves ``generated/`` stale.
 
     A missing spec file starts from an empty spec. Nothing is written when
     no product could be read. The PR body is written when something changed
@@ -236,7 +242,7 @@ def run_update(
     run = UpdateRun(update, spec_changed=False, generated_changed=())
     if update.updated:
         spec_tree = Tree(spec_path.parent, {spec_path.name: dump_spec(update.new)}, prune=False)
-        generated_tree = Tree(out, render_all(update.new))
+        generated_tree = Tree(out, render_all(update.new, annotations, annotations_origin))
         trees += [spec_tree, generated_tree]
         run = UpdateRun(update, bool(spec_tree.changes()), tuple(generated_tree.changes()))
     if pr_body_path is not None and (run.wrote_anything or update.failures):

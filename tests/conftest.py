@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from scraper.annotations import read_annotations
+from scraper.atomic_write import write_tree
+from scraper.render import render_all
+from scraper.spec import read_spec
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -48,4 +55,35 @@ def run_cli(
         text=True,
         timeout=timeout,
         check=False,
+    )
+
+
+SPEC_PATH = REPO / "spec" / "errors.yaml"
+ANNOTATIONS_PATH = REPO / "spec" / "annotations.yaml"
+
+
+@pytest.fixture(scope="session")
+def generated_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed spec and annotations rendered afresh, as ``generate`` writes them."""
+    root = tmp_path_factory.mktemp("generated")
+    annotations = read_annotations(ANNOTATIONS_PATH)
+    write_tree(root, render_all(read_spec(SPEC_PATH), annotations, str(ANNOTATIONS_PATH)))
+    return root
+
+
+@pytest.fixture(scope="session")
+def package(generated_tree: Path) -> ModuleType:
+    """The rendered ``binance_errors`` package, imported into the test process."""
+    sys.path.insert(0, str(generated_tree))
+    return importlib.import_module("binance_errors")
+
+
+def run_python(tree: Path, code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in an isolated interpreter that sees only ``tree`` (a generated tree)."""
+    return subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = [{str(tree)!r}]\n{code}", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )

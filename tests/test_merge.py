@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scraper.annotations import NO_ANNOTATIONS
 from scraper.atomic_write import write_tree
 from scraper.exceptions import ShrinkError
 from scraper.merge import (
@@ -197,7 +198,7 @@ def test_former_names_are_enum_aliases_unless_another_code_uses_them(tmp_path: P
     taken = ErrorEntry(-1001, "OLD_NAME", GENERAL, ("m",), former_names=())
     moved = ErrorEntry(-1002, "NEW_NAME", GENERAL, ("m",), former_names=("OLD_NAME",))
     product = Product("spot", "Binance Spot API", SOURCE, None, (*merged.errors, taken, moved), ())
-    files = render_all(Spec((product,)))
+    files = render_all(Spec((product,)), NO_ANNOTATIONS)
     write_tree(tmp_path, files)
     code = (
         "from binance_errors import spot\n"

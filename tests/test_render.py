@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.annotations import read_annotations
 from scraper.atomic_write import write_tree
 from scraper.exceptions import SpecError
 from scraper.render import (
@@ -29,7 +30,10 @@ GOLDEN_OUT = GOLDEN / "expected"
 
 
 def golden_files() -> dict[str, str]:
-    return render_all(read_spec(GOLDEN / "spec.yaml"))
+    annotations = GOLDEN / "annotations.yaml"
+    return render_all(
+        read_spec(GOLDEN / "spec.yaml"), read_annotations(annotations), str(annotations)
+    )
 
 
 def test_golden_output() -> None:
@@ -45,14 +49,43 @@ def test_golden_output() -> None:
 
 def test_rendering_is_deterministic() -> None:
     spec = read_spec(REPO / "spec" / "errors.yaml")
-    assert render_all(spec) == render_all(spec)
+    annotations = read_annotations(REPO / "spec" / "annotations.yaml")
+    assert render_all(spec, annotations) == render_all(spec, annotations)
 
 
 def test_json_is_the_spec() -> None:
+    """errors.json holds the spec unchanged, plus the resolved annotations beside it."""
     spec = read_spec(GOLDEN / "spec.yaml")
-    data = json.loads(render_all(spec)["errors.json"])
+    data = json.loads(golden_files()["errors.json"])
+    annotations = [product.pop("annotations") for product in data["products"]]
+    categories = data.pop("categories")
     assert data == json.loads(json.dumps(spec_to_data(spec)))
     assert load_spec(json.dumps(data), "json") == spec
+    assert set(categories) == {"server", "rate_limit", "request", "auth", "unknown"}
+    spot = annotations[[p.id for p in spec.products].index("spot")]
+    codes = {item.pop("code"): item for item in spot["codes"]}
+    assert list(codes) == [entry.code for entry in spec.products[0].errors]
+    assert codes[-1003] == {
+        "category": "rate_limit",
+        "retryable": True,
+        "execution_unknown": False,
+        "reasons": ["Too many requests; back off."],
+    }
+    assert codes[-1000]["execution_unknown"] and codes[-1000]["category"] == "server"
+    assert codes[-1000]["reasons"] == [
+        "An unknown error may have executed.",
+        "10xx are server issues.",
+    ]
+    assert codes[-5012]["category"] == "auth"
+    assert spot["undocumented_ranges"][0] == {
+        "low": -1199,
+        "high": -1100,
+        "category": "request",
+        "retryable": False,
+        "execution_unknown": False,
+        "reasons": ["11xx are request issues."],
+    }
+    assert spot["default"]["category"] == "unknown"
 
 
 def test_version_comes_from_the_newest_date() -> None:

@@ -5,16 +5,14 @@ Binance no longer documents stay in ``ErrorCode`` with ``deprecated`` set, so
 code that names them keeps working.
 """
 
-from __future__ import annotations
-
 from enum import IntEnum
 
-from binance_errors._runtime import MessageTable
+from binance_errors._runtime import Annotation, MessageMatch, MessageMatcher, MessageTable
 
 PRODUCT = "options"
 TITLE = "Binance Options API"
 SOURCE_URL = "https://developers.binance.com/docs/derivatives/options-trading/error-code"
-LAST_UPDATED: str | None = None
+LAST_UPDATED: "str | None" = None
 
 
 class ErrorCode(IntEnum):
@@ -154,7 +152,7 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
-    def title(self) -> str | None:
+    def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
 
@@ -164,17 +162,17 @@ class ErrorCode(IntEnum):
         return _ALIASES.get(self.value, ())
 
     @property
-    def former_names(self) -> tuple[str, ...]:
+    def former_names(self) -> "tuple[str, ...]":
         """Names the code had before upstream renamed it: enum aliases unless now taken."""
         return _FORMER_NAMES.get(self.value, ())
 
     @property
-    def added(self) -> str | None:
+    def added(self) -> "str | None":
         """The date the code was first seen upstream, when known."""
         return _ADDED.get(self.value)
 
     @property
-    def removed(self) -> str | None:
+    def removed(self) -> "str | None":
         """The date upstream stopped documenting the code, or None."""
         return _REMOVED.get(self.value)
 
@@ -183,13 +181,54 @@ class ErrorCode(IntEnum):
         """Whether upstream no longer documents the code."""
         return self.value in _REMOVED
 
+    @property
+    def category(self) -> str:
+        """What kind of failure this is (``rate_limit``, ``auth``, ...): see ``annotation``."""
+        return _ANNOTATIONS[self.value][0]
 
-def lookup(code: int) -> ErrorCode | None:
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request may succeed when sent again after a back-off."""
+        return _ANNOTATIONS[self.value][1]
+
+    @property
+    def execution_unknown(self) -> bool:
+        """Whether the request may have taken effect: check before sending it again."""
+        return _ANNOTATIONS[self.value][2]
+
+
+def lookup(code: int) -> "ErrorCode | None":
     """The member for ``code``, or None when this product does not document it."""
     try:
         return ErrorCode(code)
     except ValueError:
         return None
+
+
+def match(code: int, msg: str) -> "MessageMatch | None":
+    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+
+    ``msg`` is compared with whitespace runs collapsed and without trailing
+    periods. Messages without placeholders are looked up exactly; templated
+    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
+    with the most literal text first, giving one string per placeholder.
+    Table rows count for the codes their table names. Never raises: unknown
+    codes and messages, and arguments of the wrong type, give None. Patterns
+    are compiled on the first call.
+    """
+    return _MATCHER.match(code, msg)
+
+
+def annotation(code: int) -> Annotation:
+    """Category, flags and reasons for any code; undocumented codes get their range's or the default."""
+    fields = _ANNOTATIONS.get(code)
+    if fields is None:
+        fields = _DEFAULT_ANNOTATION
+        for low, high, range_fields in _UNDOCUMENTED_RANGES:
+            if low <= code <= high:
+                fields = range_fields
+                break
+    return Annotation(*fields)
 
 
 _SECTIONS: tuple[str, ...] = (
@@ -495,7 +534,806 @@ TABLES: tuple[MessageTable, ...] = ()
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-def table(table_id: str) -> MessageTable | None:
+_PATTERNS: dict[str, str] = {
+    "Too much request weight used; current limit is %s request weight per %s %s. Please use the websocket for live updates to avoid polling the API.": "Too much request weight used; current limit is (.*?) request weight per (.*?) (.*?)\\. Please use the websocket for live updates to avoid polling the API",
+    "Way too much request weight used; IP banned until %s. Please use the websocket for live updates to avoid bans.": "Way too much request weight used; IP banned until (.*?)\\. Please use the websocket for live updates to avoid bans",
+    "Not all sent parameters were read; read %s parameter(s) but was sent %s.": "Not all sent parameters were read; read (.*?) parameter\\(s\\) but was sent (.*?)",
+    "Mandatory parameter %s was not sent, was empty/null, or malformed.": "Mandatory parameter (.*?) was not sent, was empty/null, or malformed",
+    "Illegal characters found in parameter %s; legal range is %s.": "Illegal characters found in parameter (.*?); legal range is (.*?)",
+    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
+    "Param %s or %s must be sent, but both were empty/null!": "Param (.*?) or (.*?) must be sent, but both were empty/null!",
+    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
+    "Too many parameters; expected %s and received %s.": "Too many parameters; expected (.*?) and received (.*?)",
+    "Illegal characters found in a parameter. %s": "Illegal characters found in a parameter\\. (.*?)",
+    "Data sent for paramter %s is not valid.": "Data sent for paramter (.*?) is not valid",
+    "Parameter %s sent when not required.": "Parameter (.*?) sent when not required",
+    "Items '%s' already exist": "Items '(.*?)' already exist",
+    "Parameter %s was empty.": "Parameter (.*?) was empty",
+    "%s is required": "(.*?) is required",
+}
+"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+
+_MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+
+_ANNOTATIONS: dict[int, tuple[str, bool, bool, tuple[str, ...]]] = {
+    -1000: (
+        "server",
+        False,
+        True,
+        (
+            "Binance gives no detail on an unknown error, so the request may have been executed.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1001: (
+        "server",
+        True,
+        False,
+        (
+            "The request was not processed and Binance says to try again.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1002: (
+        "auth",
+        False,
+        False,
+        ("Credentials or signature were refused; resending the same request cannot help.",),
+    ),
+    -1008: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1014: ("request", False, False, ("The combination of order parameters is not supported.",)),
+    -1015: (
+        "rate_limit",
+        True,
+        False,
+        (
+            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
+        ),
+    ),
+    -1016: (
+        "server",
+        True,
+        False,
+        (
+            "This server is shutting down; reconnect (to another server) and send again.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1020: (
+        "unsupported",
+        False,
+        False,
+        ("The operation is not supported on this API or server.",),
+    ),
+    -1021: (
+        "timing",
+        True,
+        False,
+        (
+            "The timestamp is outside recvWindow; resync the clock and resend with a fresh timestamp.",
+        ),
+    ),
+    -1022: (
+        "auth",
+        False,
+        False,
+        ("Credentials or signature were refused; resending the same request cannot help.",),
+    ),
+    -1100: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1101: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1102: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1103: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1104: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1105: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1106: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1111: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1115: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1116: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1117: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1118: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1119: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1120: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1121: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1125: (
+        "not_found",
+        False,
+        False,
+        ("The listen key does not exist (it expired or was closed); create a new one.",),
+    ),
+    -1127: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1128: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1129: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1130: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1131: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -2010: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2013: ("not_found", False, False, ("The order does not exist.",)),
+    -2014: ("auth", False, False, ("The API key is malformed.",)),
+    -2015: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2018: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2027: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -3029: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4013: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4029: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4030: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4055: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4056: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4078: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5008: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5009: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5010: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6008: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6009: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6010: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6011: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6012: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6013: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6014: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6015: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6016: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6017: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6018: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6019: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6020: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6021: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6022: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6023: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6024: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6025: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6026: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6027: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6028: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6029: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6030: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6031: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6032: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6033: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6034: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6035: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6036: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6037: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6038: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6039: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6040: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6041: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6042: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6043: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6044: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6045: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6046: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6047: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6048: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6049: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6050: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6051: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6052: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6053: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6054: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6055: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6056: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6057: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6058: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6059: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6060: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6061: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6062: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6063: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+}
+"""Category, retryable, execution_unknown and reasons of each code (spec/annotations.yaml)."""
+
+_UNDOCUMENTED_RANGES: tuple[tuple[int, int, tuple[str, bool, bool, tuple[str, ...]]], ...] = (
+    (
+        -2099,
+        -2000,
+        (
+            "order_rejected",
+            False,
+            False,
+            ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        ),
+    ),
+    (
+        -1299,
+        -1100,
+        (
+            "request",
+            False,
+            False,
+            (
+                "11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",
+            ),
+        ),
+    ),
+    (
+        -1099,
+        -1000,
+        (
+            "server",
+            False,
+            False,
+            ("10xx: Binance files these as general server or network issues.",),
+        ),
+    ),
+)
+"""Annotations of codes the page does not document, by range."""
+
+_DEFAULT_ANNOTATION: tuple[str, bool, bool, tuple[str, ...]] = (
+    "unknown",
+    False,
+    False,
+    ("No rule covers this code; handle it as a failure that needs a look.",),
+)
+
+
+def table(table_id: str) -> "MessageTable | None":
     """The message table with this id, or None."""
     for candidate in TABLES:
         if candidate.id == table_id:

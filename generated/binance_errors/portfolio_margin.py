@@ -5,16 +5,14 @@ Binance no longer documents stay in ``ErrorCode`` with ``deprecated`` set, so
 code that names them keeps working.
 """
 
-from __future__ import annotations
-
 from enum import IntEnum
 
-from binance_errors._runtime import MessageTable
+from binance_errors._runtime import Annotation, MessageMatch, MessageMatcher, MessageTable
 
 PRODUCT = "portfolio_margin"
 TITLE = "Binance Portfolio Margin API"
 SOURCE_URL = "https://developers.binance.com/docs/derivatives/portfolio-margin/error-code"
-LAST_UPDATED: str | None = None
+LAST_UPDATED: "str | None" = None
 
 
 class ErrorCode(IntEnum):
@@ -197,7 +195,7 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
-    def title(self) -> str | None:
+    def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
 
@@ -207,17 +205,17 @@ class ErrorCode(IntEnum):
         return _ALIASES.get(self.value, ())
 
     @property
-    def former_names(self) -> tuple[str, ...]:
+    def former_names(self) -> "tuple[str, ...]":
         """Names the code had before upstream renamed it: enum aliases unless now taken."""
         return _FORMER_NAMES.get(self.value, ())
 
     @property
-    def added(self) -> str | None:
+    def added(self) -> "str | None":
         """The date the code was first seen upstream, when known."""
         return _ADDED.get(self.value)
 
     @property
-    def removed(self) -> str | None:
+    def removed(self) -> "str | None":
         """The date upstream stopped documenting the code, or None."""
         return _REMOVED.get(self.value)
 
@@ -226,13 +224,54 @@ class ErrorCode(IntEnum):
         """Whether upstream no longer documents the code."""
         return self.value in _REMOVED
 
+    @property
+    def category(self) -> str:
+        """What kind of failure this is (``rate_limit``, ``auth``, ...): see ``annotation``."""
+        return _ANNOTATIONS[self.value][0]
 
-def lookup(code: int) -> ErrorCode | None:
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request may succeed when sent again after a back-off."""
+        return _ANNOTATIONS[self.value][1]
+
+    @property
+    def execution_unknown(self) -> bool:
+        """Whether the request may have taken effect: check before sending it again."""
+        return _ANNOTATIONS[self.value][2]
+
+
+def lookup(code: int) -> "ErrorCode | None":
     """The member for ``code``, or None when this product does not document it."""
     try:
         return ErrorCode(code)
     except ValueError:
         return None
+
+
+def match(code: int, msg: str) -> "MessageMatch | None":
+    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+
+    ``msg`` is compared with whitespace runs collapsed and without trailing
+    periods. Messages without placeholders are looked up exactly; templated
+    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
+    with the most literal text first, giving one string per placeholder.
+    Table rows count for the codes their table names. Never raises: unknown
+    codes and messages, and arguments of the wrong type, give None. Patterns
+    are compiled on the first call.
+    """
+    return _MATCHER.match(code, msg)
+
+
+def annotation(code: int) -> Annotation:
+    """Category, flags and reasons for any code; undocumented codes get their range's or the default."""
+    fields = _ANNOTATIONS.get(code)
+    if fields is None:
+        fields = _DEFAULT_ANNOTATION
+        for low, high, range_fields in _UNDOCUMENTED_RANGES:
+            if low <= code <= high:
+                fields = range_fields
+                break
+    return Annotation(*fields)
 
 
 _SECTIONS: tuple[str, ...] = (
@@ -644,7 +683,1085 @@ TABLES: tuple[MessageTable, ...] = ()
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-def table(table_id: str) -> MessageTable | None:
+_PATTERNS: dict[str, str] = {
+    "Too many requests; current limit is %s requests per minute. Please use the websocket for live updates to avoid polling the API.": "Too many requests; current limit is (.*?) requests per minute\\. Please use the websocket for live updates to avoid polling the API",
+    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.": "Way too many requests; IP banned until (.*?)\\. Please use the websocket for live updates to avoid bans",
+    "Order's notional must be no smaller than %s (unless you choose reduce only)": "Order's notional must be no smaller than (.*?) \\(unless you choose reduce only\\)",
+    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": "Not all sent parameters were read; read '(.*?)' parameter\\(s\\) but was sent '(.*?)'",
+    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": "Mandatory parameter '(.*?)' was not sent, was empty/null, or malformed",
+    "Illegal characters found in parameter '%s'; legal range is '%s'.": "Illegal characters found in parameter '(.*?)'; legal range is '(.*?)'",
+    "Target strategy invalid for orderType '%s',reduceOnly '%b'.": "Target strategy invalid for orderType '(.*?)',reduceOnly '((?i:true|false))'",
+    "Param '%s' or '%s' must be sent, but both were empty/null!": "Param '(.*?)' or '(.*?)' must be sent, but both were empty/null!",
+    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
+    "Too many parameters; expected '%s' and received '%s'.": "Too many parameters; expected '(.*?)' and received '(.*?)'",
+    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
+    "Data sent for parameter '%s' is not valid.": "Data sent for parameter '(.*?)' is not valid",
+    "Invalid number of batch place orders: %s": "Invalid number of batch place orders: (.*?)",
+    "Parameter '%s' sent when not required.": "Parameter '(.*?)' sent when not required",
+    "Limit price can't be higher than %s.": "Limit price can't be higher than (.*?)",
+    "Limit price can't be lower than %s.": "Limit price can't be lower than (.*?)",
+    "Invalid parameter working type: %s": "Invalid parameter working type: (.*?)",
+    "duplicate options id %d for user %d": "duplicate options id ([-+]?[0-9]+) for user ([-+]?[0-9]+)",
+    "Maximum time interval is %s days": "Maximum time interval is (.*?) days",
+    "%s absolute value greater than %s": "(.*?) absolute value greater than (.*?)",
+    "Leverage %s already exist with %s": "Leverage (.*?) already exist with (.*?)",
+    "'%s' is not valid depth limit.": "'(.*?)' is not valid depth limit",
+    "options not found with id: %s": "options not found with id: (.*?)",
+    "user not found with id: %s": "user not found with id: (.*?)",
+    "Parameter '%s' was empty.": "Parameter '(.*?)' was empty",
+    "Leverage %s is not valid": "Leverage (.*?) is not valid",
+    "invalid options id: %s": "invalid options id: (.*?)",
+    "%s less than zero.": "(.*?) less than zero",
+}
+"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+
+_MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+
+_ANNOTATIONS: dict[int, tuple[str, bool, bool, tuple[str, ...]]] = {
+    -1000: (
+        "server",
+        False,
+        True,
+        (
+            "Binance gives no detail on an unknown error, so the request may have been executed.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1001: (
+        "server",
+        True,
+        False,
+        (
+            "The request was not processed and Binance says to try again.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1002: (
+        "auth",
+        False,
+        False,
+        ("Credentials or signature were refused; resending the same request cannot help.",),
+    ),
+    -1003: (
+        "rate_limit",
+        True,
+        False,
+        (
+            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
+        ),
+    ),
+    -1004: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1005: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1006: (
+        "server",
+        True,
+        True,
+        (
+            "Binance says the execution status is unknown; check the order before resending.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1007: (
+        "server",
+        True,
+        True,
+        (
+            "Binance says the execution status is unknown; check the order before resending.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1008: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1010: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1011: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1013: (
+        "filter",
+        False,
+        False,
+        ("The order failed a symbol filter; the message names which one.",),
+    ),
+    -1014: ("request", False, False, ("The combination of order parameters is not supported.",)),
+    -1015: (
+        "rate_limit",
+        True,
+        False,
+        (
+            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
+        ),
+    ),
+    -1016: (
+        "server",
+        True,
+        False,
+        (
+            "This server is shutting down; reconnect (to another server) and send again.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1020: (
+        "unsupported",
+        False,
+        False,
+        ("The operation is not supported on this API or server.",),
+    ),
+    -1021: (
+        "timing",
+        True,
+        False,
+        (
+            "The timestamp is outside recvWindow; resync the clock and resend with a fresh timestamp.",
+        ),
+    ),
+    -1022: (
+        "auth",
+        False,
+        False,
+        ("Credentials or signature were refused; resending the same request cannot help.",),
+    ),
+    -1023: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1100: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1101: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1102: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1103: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1104: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1105: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1106: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1108: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1109: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1110: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1111: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1112: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1113: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1114: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1115: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1116: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1117: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1118: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1119: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1120: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1121: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1125: (
+        "not_found",
+        False,
+        False,
+        ("The listen key does not exist (it expired or was closed); create a new one.",),
+    ),
+    -1127: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1128: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1130: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1136: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -2010: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2011: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2013: ("not_found", False, False, ("The order does not exist.",)),
+    -2014: ("auth", False, False, ("The API key is malformed.",)),
+    -2015: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2016: (
+        "not_found",
+        False,
+        False,
+        ("The symbol has no trading window; use the 24hr ticker instead.",),
+    ),
+    -2018: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2019: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2020: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2021: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2022: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2023: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2024: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2025: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2026: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2027: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2028: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -4000: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4008: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4009: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4010: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4011: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4012: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4013: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4014: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4015: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4016: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4017: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4018: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4019: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4020: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4021: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4022: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4023: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4024: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4025: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4026: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4027: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4028: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4029: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4030: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4031: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4032: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4033: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4044: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4045: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4046: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4047: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4048: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4049: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4050: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4051: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4052: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4053: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4054: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4055: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4056: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4057: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4058: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4059: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4060: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4061: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4062: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4063: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4064: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4065: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4066: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4067: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4068: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4069: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4070: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4071: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4072: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4073: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4074: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4075: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4076: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4077: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4078: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4079: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4080: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4081: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4082: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4083: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4084: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4085: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4086: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4087: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4088: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4104: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4114: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4115: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4118: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4131: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4135: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4137: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4138: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4139: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4140: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4141: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4142: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4144: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4161: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4164: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4165: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4183: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4184: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5021: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5022: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5028: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5041: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -51007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -51078: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+}
+"""Category, retryable, execution_unknown and reasons of each code (spec/annotations.yaml)."""
+
+_UNDOCUMENTED_RANGES: tuple[tuple[int, int, tuple[str, bool, bool, tuple[str, ...]]], ...] = (
+    (
+        -2099,
+        -2000,
+        (
+            "order_rejected",
+            False,
+            False,
+            ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        ),
+    ),
+    (
+        -1299,
+        -1100,
+        (
+            "request",
+            False,
+            False,
+            (
+                "11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",
+            ),
+        ),
+    ),
+    (
+        -1099,
+        -1000,
+        (
+            "server",
+            False,
+            False,
+            ("10xx: Binance files these as general server or network issues.",),
+        ),
+    ),
+)
+"""Annotations of codes the page does not document, by range."""
+
+_DEFAULT_ANNOTATION: tuple[str, bool, bool, tuple[str, ...]] = (
+    "unknown",
+    False,
+    False,
+    ("No rule covers this code; handle it as a failure that needs a look.",),
+)
+
+
+def table(table_id: str) -> "MessageTable | None":
     """The message table with this id, or None."""
     for candidate in TABLES:
         if candidate.id == table_id:

@@ -5,16 +5,14 @@ Binance no longer documents stay in ``ErrorCode`` with ``deprecated`` set, so
 code that names them keeps working.
 """
 
-from __future__ import annotations
-
 from enum import IntEnum
 
-from binance_errors._runtime import MessageTable, TableRow
+from binance_errors._runtime import Annotation, MessageMatch, MessageMatcher, MessageTable, TableRow
 
 PRODUCT = "spot_testnet"
 TITLE = "Binance Spot Testnet API"
 SOURCE_URL = "https://developers.binance.com/docs/binance-spot-api-docs/testnet/errors"
-LAST_UPDATED: str | None = None
+LAST_UPDATED: "str | None" = None
 
 
 class ErrorCode(IntEnum):
@@ -137,7 +135,7 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
-    def title(self) -> str | None:
+    def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
 
@@ -147,17 +145,17 @@ class ErrorCode(IntEnum):
         return _ALIASES.get(self.value, ())
 
     @property
-    def former_names(self) -> tuple[str, ...]:
+    def former_names(self) -> "tuple[str, ...]":
         """Names the code had before upstream renamed it: enum aliases unless now taken."""
         return _FORMER_NAMES.get(self.value, ())
 
     @property
-    def added(self) -> str | None:
+    def added(self) -> "str | None":
         """The date the code was first seen upstream, when known."""
         return _ADDED.get(self.value)
 
     @property
-    def removed(self) -> str | None:
+    def removed(self) -> "str | None":
         """The date upstream stopped documenting the code, or None."""
         return _REMOVED.get(self.value)
 
@@ -166,13 +164,54 @@ class ErrorCode(IntEnum):
         """Whether upstream no longer documents the code."""
         return self.value in _REMOVED
 
+    @property
+    def category(self) -> str:
+        """What kind of failure this is (``rate_limit``, ``auth``, ...): see ``annotation``."""
+        return _ANNOTATIONS[self.value][0]
 
-def lookup(code: int) -> ErrorCode | None:
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request may succeed when sent again after a back-off."""
+        return _ANNOTATIONS[self.value][1]
+
+    @property
+    def execution_unknown(self) -> bool:
+        """Whether the request may have taken effect: check before sending it again."""
+        return _ANNOTATIONS[self.value][2]
+
+
+def lookup(code: int) -> "ErrorCode | None":
     """The member for ``code``, or None when this product does not document it."""
     try:
         return ErrorCode(code)
     except ValueError:
         return None
+
+
+def match(code: int, msg: str) -> "MessageMatch | None":
+    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+
+    ``msg`` is compared with whitespace runs collapsed and without trailing
+    periods. Messages without placeholders are looked up exactly; templated
+    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
+    with the most literal text first, giving one string per placeholder.
+    Table rows count for the codes their table names. Never raises: unknown
+    codes and messages, and arguments of the wrong type, give None. Patterns
+    are compiled on the first call.
+    """
+    return _MATCHER.match(code, msg)
+
+
+def annotation(code: int) -> Annotation:
+    """Category, flags and reasons for any code; undocumented codes get their range's or the default."""
+    fields = _ANNOTATIONS.get(code)
+    if fields is None:
+        fields = _DEFAULT_ANNOTATION
+        for low, high, range_fields in _UNDOCUMENTED_RANGES:
+            if low <= code <= high:
+                fields = range_fields
+                break
+    return Annotation(*fields)
 
 
 _SECTIONS: tuple[str, ...] = (
@@ -844,7 +883,737 @@ TABLES: tuple[MessageTable, ...] = (
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-def table(table_id: str) -> MessageTable | None:
+_PATTERNS: dict[str, str] = {
+    "Too much request weight used; current limit is %s request weight per %s. Please use WebSocket Streams for live updates to avoid polling the API.": "Too much request weight used; current limit is (.*?) request weight per (.*?)\\. Please use WebSocket Streams for live updates to avoid polling the API",
+    "Way too much request weight used; IP banned until %s. Please use WebSocket Streams for live updates to avoid bans.": "Way too much request weight used; IP banned until (.*?)\\. Please use WebSocket Streams for live updates to avoid bans",
+    "Similar subscription is already active on this connection. Symbol='%s', active subscription id: '%s'.": "Similar subscription is already active on this connection\\. Symbol='(.*?)', active subscription id: '(.*?)'",
+    "Combination of optional fields invalid. Recommendation: '%s' and '%s' must both be sent.": "Combination of optional fields invalid\\. Recommendation: '(.*?)' and '(.*?)' must both be sent",
+    "Too many subscriptions. Connection may create up to '%s' subscriptions at a time.": "Too many subscriptions\\. Connection may create up to '(.*?)' subscriptions at a time",
+    "Parameter '%s' is not supported if aboveTimeInForce/belowTimeInForce is not GTC.": "Parameter '(.*?)' is not supported if aboveTimeInForce/belowTimeInForce is not GTC",
+    "Unable to encode the response in SBE schema 'x'. Please use schema 'y' or higher.": "Unable to encode the response in SBE schema '(.*?)'\\. Please use schema '(.*?)' or higher",
+    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": "Not all sent parameters were read; read '(.*?)' parameter\\(s\\) but was sent '(.*?)'",
+    "Component '%s' is incorrectly populated on '%s' order. Recommendation: '%s'": "Component '(.*?)' is incorrectly populated on '(.*?)' order\\. Recommendation: '(.*?)'",
+    "Too many connection attempts for account; current limit is %s per '%s'.": "Too many connection attempts for account; current limit is (.*?) per '(.*?)'",
+    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": "Mandatory parameter '(.*?)' was not sent, was empty/null, or malformed",
+    "Too many connection attempts from IP; current limit is %s per '%s'.": "Too many connection attempts from IP; current limit is (.*?) per '(.*?)'",
+    "Illegal characters found in parameter '%s'; legal range is '%s'.": "Illegal characters found in parameter '(.*?)'; legal range is '(.*?)'",
+    "MsgSeqNum(34) contains an unexpected value. Expected: '%d'.": "MsgSeqNum\\(34\\) contains an unexpected value\\. Expected: '([-+]?[0-9]+)'",
+    "Too many messages; current limit is '%d' messages per '%s'.": "Too many messages; current limit is '([-+]?[0-9]+)' messages per '(.*?)'",
+    "Param '%s' or '%s' must be sent, but both were empty/null!": "Param '(.*?)' or '(.*?)' must be sent, but both were empty/null!",
+    "'%s' contains unexpected value. Cannot be greater than %s.": "'(.*?)' contains unexpected value\\. Cannot be greater than (.*?)",
+    "Too many concurrent connections; current limit is '%s'.": "Too many concurrent connections; current limit is '(.*?)'",
+    "Fields [%s] must be sent together or omitted entirely.": "Fields \\[(.*?)\\] must be sent together or omitted entirely",
+    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
+    "Incorrect NumInGroup count for repeating group '%s'.": "Incorrect NumInGroup count for repeating group '(.*?)'",
+    "Too many parameters; expected '%s' and received '%s'.": "Too many parameters; expected '(.*?)' and received '(.*?)'",
+    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
+    "Pending orders should not include the '%s' tag.": "Pending orders should not include the '(.*?)' tag",
+    "Tag '%s' not defined for this message type.": "Tag '(.*?)' not defined for this message type",
+    "Data sent for parameter '%s' is not valid.": "Data sent for parameter '(.*?)' is not valid",
+    "JSON sent for parameter '%s' is not valid": "JSON sent for parameter '(.*?)' is not valid",
+    "Tag '%s' specified out of required order.": "Tag '(.*?)' specified out of required order",
+    "Repeating group '%s' fields out of order.": "Repeating group '(.*?)' fields out of order",
+    "Working order must include the '{param}' tag.": "Working order must include the '(.*?)' tag",
+    "Parameter '%s' sent when not required.": "Parameter '(.*?)' sent when not required",
+    "A tag '%s' was sent when not required.": "A tag '(.*?)' was sent when not required",
+    "Parameter '%s' has too much precision.": "Parameter '(.*?)' has too much precision",
+    "Group '%s' contains duplicate entries.": "Group '(.*?)' contains duplicate entries",
+    "Tag '%s' appears more than once.": "Tag '(.*?)' appears more than once",
+    "Required tag '%s' missing.": "Required tag '(.*?)' missing",
+    "Parameter '%s' overflowed.": "Parameter '(.*?)' overflowed",
+    "Parameter '%s' was empty.": "Parameter '(.*?)' was empty",
+    "Conflicting fields: ['%s'...]": "Conflicting fields: \\[(.+?)(?:\\.\\.\\.|…)?\\]",
+    "Conflicting fields: [%s]": "Conflicting fields: \\[(.*?)\\]",
+}
+"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+
+_MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+
+_ANNOTATIONS: dict[int, tuple[str, bool, bool, tuple[str, ...]]] = {
+    -1000: (
+        "server",
+        False,
+        True,
+        (
+            "Binance gives no detail on an unknown error, so the request may have been executed.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1001: (
+        "server",
+        True,
+        False,
+        (
+            "The request was not processed and Binance says to try again.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1002: (
+        "auth",
+        False,
+        False,
+        ("Credentials or signature were refused; resending the same request cannot help.",),
+    ),
+    -1003: (
+        "rate_limit",
+        True,
+        False,
+        (
+            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
+        ),
+    ),
+    -1006: (
+        "server",
+        True,
+        True,
+        (
+            "Binance says the execution status is unknown; check the order before resending.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1007: (
+        "server",
+        True,
+        True,
+        (
+            "Binance says the execution status is unknown; check the order before resending.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1008: (
+        "server",
+        True,
+        False,
+        (
+            "The server is overloaded and Binance says to try again in a few minutes.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1013: (
+        "filter",
+        False,
+        False,
+        ("The order failed a symbol filter; the message names which one.",),
+    ),
+    -1014: ("request", False, False, ("The combination of order parameters is not supported.",)),
+    -1015: (
+        "rate_limit",
+        True,
+        False,
+        (
+            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
+        ),
+    ),
+    -1016: (
+        "server",
+        True,
+        False,
+        (
+            "This server is shutting down; reconnect (to another server) and send again.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1020: (
+        "unsupported",
+        False,
+        False,
+        ("The operation is not supported on this API or server.",),
+    ),
+    -1021: (
+        "timing",
+        True,
+        False,
+        (
+            "The timestamp is outside recvWindow; resync the clock and resend with a fresh timestamp.",
+        ),
+    ),
+    -1022: (
+        "auth",
+        False,
+        False,
+        ("Credentials or signature were refused; resending the same request cannot help.",),
+    ),
+    -1033: (
+        "session",
+        False,
+        False,
+        ("The FIX session is in use or logged out; fix the session before resending.",),
+    ),
+    -1034: (
+        "rate_limit",
+        True,
+        False,
+        (
+            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
+        ),
+    ),
+    -1035: (
+        "session",
+        False,
+        False,
+        ("The FIX session is in use or logged out; fix the session before resending.",),
+    ),
+    -1100: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1101: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1102: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1103: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1104: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1105: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1106: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1108: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1111: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1112: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1114: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1115: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1116: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1117: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1118: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1119: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1120: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1121: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1122: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1125: (
+        "not_found",
+        False,
+        False,
+        ("The listen key does not exist (it expired or was closed); create a new one.",),
+    ),
+    -1127: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1128: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1130: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1134: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1135: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1139: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1145: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1151: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1152: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1153: (
+        "unsupported",
+        False,
+        False,
+        ("The requested SBE schema or encoding is not available.",),
+    ),
+    -1155: (
+        "unsupported",
+        False,
+        False,
+        ("The requested SBE schema or encoding is not available.",),
+    ),
+    -1158: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1160: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1161: (
+        "unsupported",
+        False,
+        False,
+        ("The requested SBE schema or encoding is not available.",),
+    ),
+    -1165: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1166: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1167: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1168: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1169: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1170: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1171: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1172: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1173: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1174: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1175: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1176: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1177: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1178: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1179: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1180: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1181: (
+        "rate_limit",
+        True,
+        False,
+        ("The FIX message rate limit was hit; slow down and resend.",),
+    ),
+    -1182: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1183: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1184: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1185: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1186: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1187: (
+        "session",
+        False,
+        False,
+        ("The FIX session's state or type does not allow this message.",),
+    ),
+    -1188: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1189: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1190: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1191: (
+        "rate_limit",
+        False,
+        False,
+        ("The connection holds the maximum number of subscriptions; unsubscribe first.",),
+    ),
+    -1194: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1196: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1197: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1198: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1199: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1210: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1211: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1220: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1221: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1222: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1223: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1224: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1225: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -2010: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2011: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2013: ("not_found", False, False, ("The order does not exist.",)),
+    -2014: ("auth", False, False, ("The API key is malformed.",)),
+    -2015: (
+        "auth",
+        False,
+        False,
+        ("The API key, the calling IP or the key's permissions do not allow this action.",),
+    ),
+    -2016: (
+        "not_found",
+        False,
+        False,
+        ("The symbol has no trading window; use the 24hr ticker instead.",),
+    ),
+    -2021: (
+        "order_rejected",
+        False,
+        False,
+        ("Cancel-replace failed in part or in full; the response data says which order survived.",),
+    ),
+    -2022: (
+        "order_rejected",
+        False,
+        False,
+        ("Cancel-replace failed in part or in full; the response data says which order survived.",),
+    ),
+    -2026: ("not_found", False, False, ("The order is older than 90 days and has been archived.",)),
+    -2035: (
+        "session",
+        False,
+        False,
+        ("The User Data Stream subscription is not in the state this request needs.",),
+    ),
+    -2036: (
+        "session",
+        False,
+        False,
+        ("The User Data Stream subscription is not in the state this request needs.",),
+    ),
+    -2039: (
+        "request",
+        False,
+        False,
+        ("The client order ID does not belong to the order ID sent.",),
+    ),
+    -2042: (
+        "rate_limit",
+        False,
+        False,
+        ("The connection has used up its subscription IDs; reconnect to start again.",),
+    ),
+    -2043: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+}
+"""Category, retryable, execution_unknown and reasons of each code (spec/annotations.yaml)."""
+
+_UNDOCUMENTED_RANGES: tuple[tuple[int, int, tuple[str, bool, bool, tuple[str, ...]]], ...] = (
+    (
+        -2099,
+        -2000,
+        (
+            "order_rejected",
+            False,
+            False,
+            ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        ),
+    ),
+    (
+        -1299,
+        -1100,
+        (
+            "request",
+            False,
+            False,
+            (
+                "11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",
+            ),
+        ),
+    ),
+    (
+        -1099,
+        -1000,
+        (
+            "server",
+            False,
+            False,
+            ("10xx: Binance files these as general server or network issues.",),
+        ),
+    ),
+)
+"""Annotations of codes the page does not document, by range."""
+
+_DEFAULT_ANNOTATION: tuple[str, bool, bool, tuple[str, ...]] = (
+    "unknown",
+    False,
+    False,
+    ("No rule covers this code; handle it as a failure that needs a look.",),
+)
+
+
+def table(table_id: str) -> "MessageTable | None":
     """The message table with this id, or None."""
     for candidate in TABLES:
         if candidate.id == table_id:

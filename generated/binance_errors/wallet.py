@@ -5,16 +5,14 @@ Binance no longer documents stay in ``ErrorCode`` with ``deprecated`` set, so
 code that names them keeps working.
 """
 
-from __future__ import annotations
-
 from enum import IntEnum
 
-from binance_errors._runtime import MessageTable, TableRow
+from binance_errors._runtime import Annotation, MessageMatch, MessageMatcher, MessageTable, TableRow
 
 PRODUCT = "wallet"
 TITLE = "Binance Wallet API"
 SOURCE_URL = "https://developers.binance.com/docs/wallet/error-code"
-LAST_UPDATED: str | None = None
+LAST_UPDATED: "str | None" = None
 
 
 class ErrorCode(IntEnum):
@@ -268,7 +266,7 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
-    def title(self) -> str | None:
+    def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
 
@@ -278,17 +276,17 @@ class ErrorCode(IntEnum):
         return _ALIASES.get(self.value, ())
 
     @property
-    def former_names(self) -> tuple[str, ...]:
+    def former_names(self) -> "tuple[str, ...]":
         """Names the code had before upstream renamed it: enum aliases unless now taken."""
         return _FORMER_NAMES.get(self.value, ())
 
     @property
-    def added(self) -> str | None:
+    def added(self) -> "str | None":
         """The date the code was first seen upstream, when known."""
         return _ADDED.get(self.value)
 
     @property
-    def removed(self) -> str | None:
+    def removed(self) -> "str | None":
         """The date upstream stopped documenting the code, or None."""
         return _REMOVED.get(self.value)
 
@@ -297,13 +295,54 @@ class ErrorCode(IntEnum):
         """Whether upstream no longer documents the code."""
         return self.value in _REMOVED
 
+    @property
+    def category(self) -> str:
+        """What kind of failure this is (``rate_limit``, ``auth``, ...): see ``annotation``."""
+        return _ANNOTATIONS[self.value][0]
 
-def lookup(code: int) -> ErrorCode | None:
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request may succeed when sent again after a back-off."""
+        return _ANNOTATIONS[self.value][1]
+
+    @property
+    def execution_unknown(self) -> bool:
+        """Whether the request may have taken effect: check before sending it again."""
+        return _ANNOTATIONS[self.value][2]
+
+
+def lookup(code: int) -> "ErrorCode | None":
     """The member for ``code``, or None when this product does not document it."""
     try:
         return ErrorCode(code)
     except ValueError:
         return None
+
+
+def match(code: int, msg: str) -> "MessageMatch | None":
+    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+
+    ``msg`` is compared with whitespace runs collapsed and without trailing
+    periods. Messages without placeholders are looked up exactly; templated
+    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
+    with the most literal text first, giving one string per placeholder.
+    Table rows count for the codes their table names. Never raises: unknown
+    codes and messages, and arguments of the wrong type, give None. Patterns
+    are compiled on the first call.
+    """
+    return _MATCHER.match(code, msg)
+
+
+def annotation(code: int) -> Annotation:
+    """Category, flags and reasons for any code; undocumented codes get their range's or the default."""
+    fields = _ANNOTATIONS.get(code)
+    if fields is None:
+        fields = _DEFAULT_ANNOTATION
+        for low, high, range_fields in _UNDOCUMENTED_RANGES:
+            if low <= code <= high:
+                fields = range_fields
+                break
+    return Annotation(*fields)
 
 
 _SECTIONS: tuple[str, ...] = (
@@ -1034,7 +1073,1496 @@ TABLES: tuple[MessageTable, ...] = (
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-def table(table_id: str) -> MessageTable | None:
+_PATTERNS: dict[str, str] = {
+    "Too much request weight used; current limit is %s request weight per %s. Please use WebSocket Streams for live updates to avoid polling the API.": "Too much request weight used; current limit is (.*?) request weight per (.*?)\\. Please use WebSocket Streams for live updates to avoid polling the API",
+    "Way too much request weight used; IP banned until %s. Please use WebSocket Streams for live updates to avoid bans.": "Way too much request weight used; IP banned until (.*?)\\. Please use WebSocket Streams for live updates to avoid bans",
+    "Not all sent parameters were read; read %s parameter(s) but was sent %s.": "Not all sent parameters were read; read (.*?) parameter\\(s\\) but was sent (.*?)",
+    "The residual balances of %s have exceeded 0.001BTC, Please re-choose.": "The residual balances of (.*?) have exceeded 0\\.001BTC, Please re\\-choose",
+    "Mandatory parameter %s was not sent, was empty/null, or malformed.": "Mandatory parameter (.*?) was not sent, was empty/null, or malformed",
+    "An unknown error occurred while processing the request.[%s]": "An unknown error occurred while processing the request\\.\\[(.*?)\\]",
+    "Illegal characters found in parameter %s; legal range is %s.": "Illegal characters found in parameter (.*?); legal range is (.*?)",
+    "The residual balances of %s is too low, Please re-choose.": "The residual balances of (.*?) is too low, Please re\\-choose",
+    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
+    "Param %s or %s must be sent, but both were empty/null!": "Param (.*?) or (.*?) must be sent, but both were empty/null!",
+    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
+    "Too many parameters; expected %s and received %s.": "Too many parameters; expected (.*?) and received (.*?)",
+    "Not less than the minimum pick-up quantity %s.": "Not less than the minimum pick\\-up quantity (.*?)",
+    "Asset withdrawal must be an %s multiple of %s.": "Asset withdrawal must be an (.*?) multiple of (.*?)",
+    "Illegal characters found in a parameter. %s": "Illegal characters found in a parameter\\. (.*?)",
+    "Data sent for parameter %s is not valid.": "Data sent for parameter (.*?) is not valid",
+    "Parameter %s sent when not required.": "Parameter (.*?) sent when not required",
+    "asset %s is not supported": "asset (.*?) is not supported",
+    "Parameter %s was empty.": "Parameter (.*?) was empty",
+}
+"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+
+_MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+
+_ANNOTATIONS: dict[int, tuple[str, bool, bool, tuple[str, ...]]] = {
+    -1000: (
+        "server",
+        False,
+        True,
+        (
+            "Binance gives no detail on an unknown error, so the request may have been executed.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1001: (
+        "server",
+        True,
+        False,
+        (
+            "The request was not processed and Binance says to try again.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1002: (
+        "auth",
+        False,
+        False,
+        ("Credentials or signature were refused; resending the same request cannot help.",),
+    ),
+    -1003: (
+        "rate_limit",
+        True,
+        False,
+        (
+            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
+        ),
+    ),
+    -1004: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1006: (
+        "server",
+        True,
+        True,
+        (
+            "Binance says the execution status is unknown; check the order before resending.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1007: (
+        "server",
+        True,
+        True,
+        (
+            "Binance says the execution status is unknown; check the order before resending.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1008: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1014: ("request", False, False, ("The combination of order parameters is not supported.",)),
+    -1015: (
+        "rate_limit",
+        True,
+        False,
+        (
+            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
+        ),
+    ),
+    -1016: (
+        "server",
+        True,
+        False,
+        (
+            "This server is shutting down; reconnect (to another server) and send again.",
+            "10xx: Binance files these as general server or network issues.",
+        ),
+    ),
+    -1020: (
+        "unsupported",
+        False,
+        False,
+        ("The operation is not supported on this API or server.",),
+    ),
+    -1021: (
+        "timing",
+        True,
+        False,
+        (
+            "The timestamp is outside recvWindow; resync the clock and resend with a fresh timestamp.",
+        ),
+    ),
+    -1022: (
+        "auth",
+        False,
+        False,
+        ("Credentials or signature were refused; resending the same request cannot help.",),
+    ),
+    -1099: (
+        "server",
+        False,
+        False,
+        ("10xx: Binance files these as general server or network issues.",),
+    ),
+    -1100: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1101: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1102: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1103: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1104: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1105: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1106: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1111: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1112: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1114: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1115: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1116: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1117: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1118: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1119: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1120: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1121: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1125: (
+        "not_found",
+        False,
+        False,
+        ("The listen key does not exist (it expired or was closed); create a new one.",),
+    ),
+    -1127: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1128: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1130: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1131: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1134: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1145: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -1151: (
+        "request",
+        False,
+        False,
+        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+    ),
+    -2010: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2011: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2013: ("not_found", False, False, ("The order does not exist.",)),
+    -2014: ("auth", False, False, ("The API key is malformed.",)),
+    -2015: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2016: (
+        "not_found",
+        False,
+        False,
+        ("The symbol has no trading window; use the 24hr ticker instead.",),
+    ),
+    -2021: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2022: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -2026: (
+        "order_rejected",
+        False,
+        False,
+        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+    ),
+    -3000: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3008: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3009: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3010: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3011: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3012: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3013: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3014: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3015: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3016: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3017: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3018: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3019: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3020: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3021: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3022: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3023: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3024: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3025: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3026: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3027: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3028: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3029: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3036: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3037: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3038: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3041: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3042: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3043: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3044: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3045: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -3999: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4008: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4010: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4011: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4012: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4013: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4014: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4015: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4016: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4017: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4018: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4019: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4021: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4022: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4023: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4024: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4025: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4026: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4027: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4028: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4029: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4030: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4031: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4032: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4033: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4034: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4035: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4036: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4037: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4038: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4039: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4040: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4041: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4042: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4043: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4044: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4045: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4046: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4047: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -4060: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5008: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5009: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5010: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5011: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5012: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -5021: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6008: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6009: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6011: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6012: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6013: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6014: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6015: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6016: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6017: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6018: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6019: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -6020: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -7001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -7002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10008: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10009: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10010: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10011: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10012: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10013: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10015: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10016: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10017: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10018: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10019: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10020: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10021: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10022: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10023: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10024: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10025: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10026: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10028: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10029: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10030: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10031: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10032: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10034: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10039: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10040: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10041: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10042: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10043: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10044: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10045: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10046: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -10047: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -12014: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -13000: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -13001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -13002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -13003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -13004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -13005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -13006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -13007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -18002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -18003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -18004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -18005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -18006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -18007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20121: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20124: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20130: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20132: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20194: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20195: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20196: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20198: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -20204: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -21001: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -21002: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -21003: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -21004: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -21005: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -21006: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+    -21007: (
+        "unknown",
+        False,
+        False,
+        ("No rule covers this code; handle it as a failure that needs a look.",),
+    ),
+}
+"""Category, retryable, execution_unknown and reasons of each code (spec/annotations.yaml)."""
+
+_UNDOCUMENTED_RANGES: tuple[tuple[int, int, tuple[str, bool, bool, tuple[str, ...]]], ...] = (
+    (
+        -2099,
+        -2000,
+        (
+            "order_rejected",
+            False,
+            False,
+            ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        ),
+    ),
+    (
+        -1299,
+        -1100,
+        (
+            "request",
+            False,
+            False,
+            (
+                "11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",
+            ),
+        ),
+    ),
+    (
+        -1099,
+        -1000,
+        (
+            "server",
+            False,
+            False,
+            ("10xx: Binance files these as general server or network issues.",),
+        ),
+    ),
+)
+"""Annotations of codes the page does not document, by range."""
+
+_DEFAULT_ANNOTATION: tuple[str, bool, bool, tuple[str, ...]] = (
+    "unknown",
+    False,
+    False,
+    ("No rule covers this code; handle it as a failure that needs a look.",),
+)
+
+
+def table(table_id: str) -> "MessageTable | None":
     """The message table with this id, or None."""
     for candidate in TABLES:
         if candidate.id == table_id:

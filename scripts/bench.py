@@ -1,0 +1,283 @@
+"""Benchmark the generated package against its targets; ``make bench`` runs it.
+
+1. Import cost: ``import binance_errors.<product>`` in a fresh ``python -I``
+   against a bare ``python -I -c pass``, the two alternated, median of
+   ``--runs`` each. Target: at most 1.6 times the bare interpreter.
+2. ``match()`` throughput on a realistic mix of messages (exact, templated,
+   table rows, unknown codes and messages) against a naive matcher that tries
+   every message of the product with ``re.fullmatch``, in the same process.
+   Target: at least 20 times the naive throughput.
+
+The package is the committed ``generated/`` tree; the mix is built from the
+spec with the generator's own template filler. Prints the figures and whether
+each target is met; exits 1 when one is not (with ``-X importtime``'s view of
+where the import time goes when that target is missed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from scraper.matchers import fill, normalise, pattern_source, placeholders  # noqa: E402
+from scraper.model import Product  # noqa: E402
+from scraper.render import all_messages, product_messages  # noqa: E402
+from scraper.spec import read_spec  # noqa: E402
+
+GENERATED = REPO / "generated"
+SPEC = REPO / "spec" / "errors.yaml"
+IMPORT_TARGET = 1.6
+MATCH_TARGET = 20.0
+SAMPLE_VALUES = (
+    "BTCUSDT",
+    "1 MINUTE",
+    "0.00100000",
+    "it's",
+    "a.b*c+?(x)[y]{z}|^$",
+    "newClientOrderId",
+)
+MIX = (("exact", 35), ("templated", 30), ("table", 20), ("unknown", 15))
+"""Kinds of message in the mix, with their share in percent."""
+
+Item = tuple[str, int, str, str | None]
+"""(kind, code, message, the template it should match or None)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--product", default="spot")
+    parser.add_argument("--runs", type=int, default=20, help="interpreter starts of each kind")
+    parser.add_argument("--items", type=int, default=4000, help="messages in the match mix")
+    args = parser.parse_args(argv)
+    import_ok = bench_import(args.product, args.runs)
+    match_ok = bench_match(args.product, args.items)
+    print(f"\nresult: {'all targets met' if import_ok and match_ok else 'TARGET MISSED'}")
+    return 0 if import_ok and match_ok else 1
+
+
+# -- import cost ---------------------------------------------------------------
+
+
+def import_statement(product: str) -> str:
+    return f"import sys; sys.path.insert(0, {str(GENERATED)!r}); import binance_errors.{product}"
+
+
+def start_time(code: str, *options: str) -> float:
+    """Seconds a fresh isolated interpreter takes to run ``code`` and exit."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-I", *options, "-c", code], check=True)
+    return time.perf_counter() - started
+
+
+def bench_import(product: str, runs: int) -> bool:
+    statement = import_statement(product)
+    start_time(statement)  # writes the .pyc files, as an installed package has them
+    start_time("pass")
+    bare: list[float] = []
+    loaded: list[float] = []
+    for _ in range(runs):
+        bare.append(start_time("pass"))
+        loaded.append(start_time(statement))
+    bare_median, loaded_median = statistics.median(bare), statistics.median(loaded)
+    ratio = loaded_median / bare_median
+    met = ratio <= IMPORT_TARGET
+    print(f"import binance_errors.{product} (python -I, median of {runs} alternated runs)")
+    print(f"  bare interpreter      {bare_median * 1000:8.2f} ms")
+    print(f"  with the import       {loaded_median * 1000:8.2f} ms")
+    print(
+        f"  ratio                 {ratio:8.2f} x   target <= {IMPORT_TARGET} x:"
+        f" {'met' if met else 'MISSED'}"
+    )
+    if not met:
+        print_import_breakdown(statement)
+    return met
+
+
+def print_import_breakdown(statement: str) -> None:
+    """The modules the import loads, by their own cost (``-X importtime``)."""
+    result = subprocess.run(
+        [sys.executable, "-I", "-X", "importtime", "-c", statement],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stderr.splitlines()
+    after_site = next((i for i, line in enumerate(lines) if line.endswith("| site")), 0)
+    rows: list[tuple[int, str]] = []
+    for line in lines[after_site + 1 :]:
+        own, _, name = line.removeprefix("import time:").split("|")
+        rows.append((int(own), name.strip()))
+    print("  where the time goes (-X importtime, own microseconds):")
+    for microseconds, module in sorted(rows, reverse=True)[:12]:
+        print(f"    {microseconds:7d}  {module}")
+
+
+# -- match() throughput ----------------------------------------------------------
+
+
+def bench_match(product_id: str, count: int) -> bool:
+    spec = read_spec(SPEC)
+    product = spec.product(product_id)
+    if product is None:
+        raise SystemExit(f"error: {SPEC}: no product {product_id!r}")
+    items = message_mix(product, count, random.Random(20240611))
+    module = load_product(product_id)
+    started = time.perf_counter()
+    module.match(-1000, "")
+    first_call = time.perf_counter() - started
+    wrong = [item for item in items if template_of(module.match(item[1], item[2])) != item[3]]
+    ours, baseline = best_rates(module.match, naive_matcher(product), items)
+    ratio = ours / baseline
+    met = ratio >= MATCH_TARGET and not wrong
+    counts = Counter(kind for kind, _, _, _ in items)
+    kinds = ", ".join(f"{counts[kind]} {kind}" for kind, _ in MIX if counts[kind])
+    print(f"\nmatch() on {len(items)} messages ({kinds})")
+    print(f"  first call (compiles)  {first_call * 1000:8.2f} ms")
+    print(f"  {product_id}.match()  {ours:12,.0f} messages/s")
+    print(
+        f"  naive re.fullmatch {baseline:12,.0f} messages/s  (every one of the product's messages)"
+    )
+    print(
+        f"  ratio              {ratio:12.1f} x   target >= {MATCH_TARGET:.0f} x:"
+        f" {'met' if ratio >= MATCH_TARGET else 'MISSED'}"
+    )
+    if wrong:
+        print(f"  WRONG: {len(wrong)} messages did not give their template, e.g. {wrong[0]!r}")
+    return met
+
+
+def load_product(product_id: str) -> ModuleType:
+    sys.path.insert(0, str(GENERATED))
+    return importlib.import_module(f"binance_errors.{product_id}")
+
+
+def template_of(found: object) -> str | None:
+    template = getattr(found, "template", None)
+    return template if isinstance(template, str) else None
+
+
+def message_mix(product: Product, count: int, rng: random.Random) -> list[Item]:
+    """About ``count`` messages, shuffled, in the proportions of :data:`MIX`.
+
+    A kind the product has none of (a product without message tables) is left
+    out and the others share its part.
+    """
+    exact: list[Item] = []
+    templated: list[Item] = []
+    for entry in product.errors:
+        for message in all_messages(entry):
+            if placeholders(message):
+                values = [rng.choice(SAMPLE_VALUES) for _ in placeholders(message)]
+                text = fill(
+                    message, [plain_value(p.kind, v) for p, v in zip(placeholders(message), values)]
+                )
+                templated.append(("templated", entry.code, text, message))
+            else:
+                exact.append(("exact", entry.code, vary(message, rng), message))
+    table: list[Item] = [
+        ("table", code, vary(row.message, rng), row.message)
+        for table in product.tables
+        for row in table.rows
+        for code in table.codes
+    ]
+    codes = [entry.code for entry in product.errors]
+    unknown: list[Item] = [
+        ("unknown", -99_000 - n, "Something Binance has not documented yet.", None)
+        for n in range(20)
+    ]
+    unknown += [
+        ("unknown", rng.choice(codes), f"An undocumented message #{n}.", None) for n in range(20)
+    ]
+    pools: dict[str, list[Item]] = {
+        "exact": exact,
+        "templated": templated,
+        "table": table,
+        "unknown": unknown,
+    }
+    shares = [(kind, share) for kind, share in MIX if pools[kind]]  # some products have no table
+    total = sum(share for _, share in shares)
+    items = [
+        rng.choice(pools[kind]) for kind, share in shares for _ in range(count * share // total)
+    ]
+    rng.shuffle(items)
+    return items
+
+
+def plain_value(kind: str, value: str) -> str:
+    """A sample value that fits the placeholder's kind."""
+    if kind == "d":
+        return str(len(value))
+    if kind == "b":
+        return "true"
+    if kind == "list":
+        return f"'{value}', 'price'"
+    return value
+
+
+def vary(message: str, rng: random.Random) -> str:
+    """The message as it may arrive: as documented, without the final period, or respaced."""
+    choice = rng.randrange(3)
+    if choice == 1:
+        return message.removesuffix(".")
+    if choice == 2:
+        return message.replace(" ", "  ", 1) + " "
+    return message
+
+
+def naive_matcher(product: Product) -> Callable[[int, str], tuple[str, tuple[str, ...]] | None]:
+    """Try every message of the product in turn with ``re.fullmatch`` (patterns from sources)."""
+    candidates = [
+        (
+            message,
+            pattern_source(message) if placeholders(message) else re.escape(normalise(message)),
+        )
+        for message in dict.fromkeys(product_messages(product))
+    ]
+
+    def naive(code: int, msg: str) -> tuple[str, tuple[str, ...]] | None:
+        key = normalise(msg)
+        for template, source in candidates:
+            found = re.fullmatch(source, key)
+            if found is not None:
+                return template, found.groups()
+        return None
+
+    return naive
+
+
+def best_rates(
+    ours: Callable[[int, str], object],
+    naive: Callable[[int, str], object],
+    items: list[Item],
+    repeats: int = 7,
+) -> tuple[float, float]:
+    """Messages per second of each: the best of ``repeats`` passes, the two alternated.
+
+    Alternating keeps a burst of load on the machine from landing on one side only.
+    """
+    pairs = [(code, message) for _, code, message, _ in items]
+    best = {ours: float("inf"), naive: float("inf")}
+    for _ in range(repeats):
+        for function in (ours, naive):
+            started = time.perf_counter()
+            for code, message in pairs:
+                function(code, message)
+            best[function] = min(best[function], time.perf_counter() - started)
+    return len(pairs) / best[ours], len(pairs) / best[naive]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

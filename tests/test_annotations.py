@@ -1,0 +1,365 @@
+"""spec/annotations.yaml: validation with errors that name the field, precedence, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from scraper.annotations import (
+    CodeRange,
+    Resolved,
+    load_annotations,
+    read_annotations,
+    resolve_spec,
+)
+from scraper.exceptions import SpecError
+from scraper.model import ErrorEntry, Product, Source, Spec
+from scraper.spec import dump_spec, read_spec
+from tests.conftest import ANNOTATIONS_PATH, FIXTURES, SPEC_PATH, run_cli
+
+HEADER = """\
+schema_version: 1
+categories: {server: s, rate_limit: r, request: q, order_rejected: o, auth: a, unknown: u}
+default: {category: unknown, retryable: false, execution_unknown: false, reason: default}
+"""
+
+
+def product(product_id: str, *entries: tuple[int, str, str]) -> Product:
+    return Product(
+        id=product_id,
+        title=product_id.upper(),
+        source=Source(f"https://example.com/{product_id}", "html"),
+        last_updated=None,
+        errors=tuple(ErrorEntry(code, name, section, ("m.",)) for code, name, section in entries),
+        tables=(),
+    )
+
+
+SPEC = Spec(
+    (
+        product(
+            "spot",
+            (-1003, "TOO_MANY_REQUESTS", "10xx general"),
+            (-1021, "INVALID_TIMESTAMP", "10xx general"),
+            (-2021, "ORDER_CANCEL_REPLACE_PARTIALLY_FAILED", "cancelReplace"),
+        ),
+        product(
+            "usdm",
+            (-1003, "TOO_MANY_REQUESTS", "10xx general"),
+            (-2021, "ORDER_WOULD_IMMEDIATELY_TRIGGER", "20xx processing"),
+            (-4005, "QTY_GREATER_THAN_MAX_QTY", "40xx filters"),
+        ),
+    )
+)
+
+
+def resolve(rules: str, spec: Spec = SPEC) -> dict[str, dict[int, Resolved]]:
+    annotations = load_annotations(HEADER + "rules:\n" + textwrap.dedent(rules), "test.yaml")
+    return {pid: found.codes for pid, found in resolve_spec(annotations, spec, "test.yaml").items()}
+
+
+def refused(rules: str, spec: Spec = SPEC) -> str:
+    with pytest.raises(SpecError) as raised:
+        resolve(rules, spec)
+    assert raised.value.exit_code == 6
+    assert raised.value.source == "test.yaml"
+    return raised.value.problem
+
+
+# -- the committed file ----------------------------------------------------------
+
+
+def test_committed_annotations_fit_the_committed_spec() -> None:
+    annotations = read_annotations(ANNOTATIONS_PATH)
+    declared = {name for name, _ in annotations.categories}
+    assert {
+        "rate_limit",
+        "auth",
+        "timing",
+        "server",
+        "request",
+        "order_rejected",
+        "filter",
+    } <= declared
+    resolved = resolve_spec(annotations, read_spec(SPEC_PATH), str(ANNOTATIONS_PATH))
+    spot = resolved["spot"].codes
+    assert all(found.category in declared and found.reasons for found in spot.values())
+    assert spot[-1006].execution_unknown and spot[-1007].execution_unknown
+    assert spot[-1003] == Resolved("rate_limit", True, False, (spot[-1003].reasons[0],))
+    assert spot[-1013].category == "filter"
+    assert spot[-2021].category == "order_rejected"  # by its section
+    assert spot[-2010].category == "order_rejected"  # by the 20xx range
+    assert spot[-1100].category == "request"  # by the 11xx range
+
+
+# -- precedence ----------------------------------------------------------------
+
+LEVELS = """\
+- {range: [-9999, -1000], category: auth, reason: wide range}
+- {range: [-1099, -1000], category: server, reason: narrow range}
+- {range: [-1099, -1000], products: [usdm], category: request, reason: usdm range}
+- {section: 10xx general, category: rate_limit, reason: shared section}
+- {section: 10xx general, products: [spot], category: request, reason: spot section}
+- {codes: [-1003], category: order_rejected, reason: shared code}
+- {codes: [-1003], products: [usdm], category: unknown, reason: usdm code}
+"""
+
+
+def test_product_code_beats_code_beats_section_beats_range() -> None:
+    codes = resolve(LEVELS)
+    assert codes["usdm"][-1003].category == "unknown"  # product + code
+    assert codes["spot"][-1003].category == "order_rejected"  # shared code
+    assert codes["spot"][-1021].category == "request"  # product + section
+    assert codes["usdm"][-4005].category == "auth"  # the only range that covers it
+    without_codes = resolve(LEVELS.rsplit("- {codes", 2)[0])
+    assert without_codes["usdm"][-1003].category == "rate_limit"  # shared section
+    ranges_only = resolve("\n".join(LEVELS.splitlines()[:3]) + "\n")
+    assert ranges_only["spot"][-1003].category == "server"  # the narrowest range
+    assert ranges_only["usdm"][-1003].category == "request"  # product range on a tie
+
+
+def test_each_field_is_decided_on_its_own() -> None:
+    codes = resolve(
+        """\
+        - {range: [-1099, -1000], category: server, reason: 10xx}
+        - {codes: [-1003], retryable: true, reason: back off}
+        - {codes: [-1003], products: [spot], execution_unknown: true, reason: spot says so}
+        """
+    )
+    spot, usdm = codes["spot"][-1003], codes["usdm"][-1003]
+    assert spot == Resolved("server", True, True, ("spot says so", "back off", "10xx"))
+    assert usdm == Resolved("server", True, False, ("back off", "10xx"))
+    assert codes["usdm"][-4005] == Resolved("unknown", False, False, ("default",))
+
+
+def test_undocumented_codes_resolve_by_range() -> None:
+    annotations = load_annotations(
+        HEADER
+        + "rules:\n"
+        + textwrap.dedent(
+            """\
+            - {range: [-1199, -1000], category: request, reason: 1xxx}
+            - {range: [-1099, -1000], category: server, reason: 10xx}
+            - {range: [-1199, -1100], retryable: true, reason: 11xx}
+            - {codes: [-1003], category: rate_limit, reason: code}
+            """
+        ),
+        "test.yaml",
+    )
+    ranges = resolve_spec(annotations, SPEC, "test.yaml")["spot"].ranges
+    assert ranges == (
+        CodeRange(-1199, -1100, Resolved("request", True, False, ("11xx", "1xxx"))),
+        CodeRange(-1099, -1000, Resolved("server", False, False, ("10xx",))),
+    )
+
+
+# -- conflicts and clashes -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "problem"),
+    [
+        (
+            "- {codes: [-1003], category: server, reason: a}\n"
+            "- {codes: [-1003], category: auth, reason: b}\n",
+            "$.rules[1].category: conflicts with $.rules[0] for spot -1003",
+        ),
+        (
+            "- {codes: [-1003], products: [spot], retryable: true, reason: a}\n"
+            "- {codes: [-1003], products: [spot, usdm], retryable: false, reason: b}\n",
+            "$.rules[1].retryable: conflicts with $.rules[0] for spot -1003",
+        ),
+        (
+            "- {range: [-1099, -1000], category: server, reason: a}\n"
+            "- {range: [-1149, -1050], category: auth, reason: b}\n",
+            "$.rules[1].category: conflicts with $.rules[0] for undocumented spot code -1099",
+        ),
+        (
+            "- {section: 10xx general, category: server, reason: a}\n"
+            "- {section: 10xx general, category: server, reason: b}\n",
+            "$.rules[1].category: conflicts with $.rules[0]",
+        ),
+    ],
+)
+def test_rules_at_the_same_level_may_not_decide_the_same_field(rules: str, problem: str) -> None:
+    assert refused(rules).startswith(problem)
+
+
+def test_a_code_that_means_different_things_needs_products() -> None:
+    problem = refused("- {codes: [-2021], category: order_rejected, reason: cancel-replace}\n")
+    assert problem == (
+        "$.rules[0].codes[0]: -2021 names different errors per product"
+        " (spot: ORDER_CANCEL_REPLACE_PARTIALLY_FAILED, usdm: ORDER_WOULD_IMMEDIATELY_TRIGGER);"
+        " give the rule products"
+    )
+    codes = resolve(
+        """\
+        - {codes: [-2021], products: [spot], category: order_rejected, reason: cancel-replace}
+        - {codes: [-2021], products: [usdm], category: request, reason: would trigger}
+        """
+    )
+    assert codes["spot"][-2021].category == "order_rejected"
+    assert codes["usdm"][-2021].category == "request"
+
+
+# -- naming what is not in the spec --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "problem"),
+    [
+        (
+            "- {codes: [-9999], category: server, reason: x}\n",
+            "$.rules[0].codes[0]: -9999 is not a code of any product in the spec",
+        ),
+        (
+            "- {codes: [-1003, -4005], products: [spot], category: server, reason: x}\n",
+            "$.rules[0].codes[1]: -4005 is not a code of product 'spot'",
+        ),
+        (
+            "- {codes: [-1003], products: [spot, coinm], category: server, reason: x}\n",
+            "$.rules[0].products[1]: no product 'coinm' in the spec (products: spot, usdm)",
+        ),
+        (
+            "- {range: [-1099, -1000], products: [coinm], category: server, reason: x}\n",
+            "$.rules[0].products[0]: no product 'coinm' in the spec",
+        ),
+        (
+            "- {section: Nowhere, category: server, reason: x}\n",
+            "$.rules[0].section: no product has a section 'Nowhere'",
+        ),
+        (
+            "- {section: cancelReplace, products: [usdm], category: server, reason: x}\n",
+            "$.rules[0].section: product 'usdm' has no section 'cancelReplace'",
+        ),
+    ],
+)
+def test_names_missing_from_the_spec_are_refused(rules: str, problem: str) -> None:
+    assert refused(rules).startswith(problem)
+
+
+# -- the file itself -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "empty file"),
+        ("rules: [", "not valid YAML at line 1"),
+        ("!!python/object:os.system {}", "not valid YAML"),
+        (HEADER, "$: 'rules' is a required property"),
+        (
+            HEADER + "rules: [{codes: [-1003], category: server}]",
+            "$.rules[0]: 'reason' is a required",
+        ),
+        (
+            HEADER + "rules: [{codes: [-1003], retryable: 'yes', reason: x}]",
+            "$.rules[0].retryable: 'yes' is not of type 'boolean'",
+        ),
+        (
+            HEADER + "rules: [{codes: [-1003], colour: red, reason: x}]",
+            "$.rules[0]: Additional properties are not allowed ('colour' was unexpected)",
+        ),
+        (
+            HEADER + "rules: [{codes: -1003, category: server, reason: x}]",
+            "$.rules[0].codes: -1003 is not of type 'array'",
+        ),
+        (
+            HEADER + "rules: [{range: [-1000], category: server, reason: x}]",
+            "$.rules[0].range: [-1000] is too short",
+        ),
+        (
+            HEADER + 'rules: [{codes: [-1003], category: server, reason: "two\\nlines"}]',
+            "$.rules[0].reason: 'two\\nlines' does not match",
+        ),
+        (
+            HEADER
+            + "rules: [{codes: [-1003], range: [-1099, -1000], category: server, reason: x}]",
+            "$.rules[0]: give exactly one of codes, range, section (found: codes, range)",
+        ),
+        (
+            HEADER + "rules: [{products: [spot], category: server, reason: x}]",
+            "$.rules[0]: give exactly one of codes, range, section (found: none)",
+        ),
+        (
+            HEADER + "rules: [{codes: [-1003], reason: x}]",
+            "$.rules[0]: sets none of category, retryable, execution_unknown",
+        ),
+        (
+            HEADER + "rules: [{codes: [-1003], category: weather, reason: x}]",
+            "$.rules[0].category: category 'weather' is not declared under categories (auth,",
+        ),
+        (
+            HEADER + "rules: [{range: [-1000, -1099], category: server, reason: x}]",
+            "$.rules[0].range: lower bound first, got [-1000, -1099]",
+        ),
+        (
+            HEADER.replace("category: unknown", "category: nothing") + "rules: []",
+            "$.default.category: category 'nothing' is not declared",
+        ),
+    ],
+)
+def test_invalid_files_name_the_field(text: str, problem: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        load_annotations(text, "a.yaml")
+    assert raised.value.source == "a.yaml"
+    assert raised.value.problem.startswith(problem), raised.value.problem
+    assert "\n" not in str(raised.value)
+
+
+# -- through the CLI -------------------------------------------------------------
+
+
+def golden_copy(tmp_path: Path) -> Path:
+    spec = tmp_path / "spec.yaml"
+    shutil.copy(FIXTURES / "golden" / "spec.yaml", spec)
+    shutil.copy(FIXTURES / "golden" / "annotations.yaml", tmp_path / "annotations.yaml")
+    return spec
+
+
+def test_generate_reads_the_annotations_beside_the_spec(tmp_path: Path) -> None:
+    spec, out = golden_copy(tmp_path), tmp_path / "out"
+    assert run_cli("generate", "--spec", spec, "--out", out).returncode == 0
+    assert '-1003: ("rate_limit", True, False' in (out / "binance_errors" / "spot.py").read_text()
+    (tmp_path / "annotations.yaml").unlink()
+    assert run_cli("check", "--spec", spec, "--out", out).returncode == 1
+
+
+def test_annotation_for_a_missing_code_fails_generate(tmp_path: Path) -> None:
+    spec, out = golden_copy(tmp_path), tmp_path / "out"
+    assert run_cli("generate", "--spec", spec, "--out", out).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    annotations = tmp_path / "annotations.yaml"
+    annotations.write_text(
+        annotations.read_text() + "- {codes: [-4242], category: server, reason: gone}\n"
+    )
+    result = run_cli("generate", "--spec", spec, "--out", out)
+    assert result.returncode == 6
+    assert result.stderr == (
+        f"error: {annotations}: $.rules[5].codes[0]: -4242 is not a code of any product in the spec\n"
+    )
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_explicit_annotations_file_must_exist(tmp_path: Path) -> None:
+    spec = golden_copy(tmp_path)
+    missing = tmp_path / "nope.yaml"
+    result = run_cli("generate", "--spec", spec, "--annotations", missing, "--out", tmp_path / "o")
+    assert result.returncode == 6
+    assert result.stderr == f"error: {missing}: no such file\n"
+    assert not (tmp_path / "o").exists()
+
+
+def test_annotations_for_a_product_the_spec_lacks(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(dump_spec(SPEC), encoding="utf-8")
+    (tmp_path / "annotations.yaml").write_text(
+        HEADER + "rules:\n- {codes: [-1003], products: [margin], category: server, reason: x}\n"
+    )
+    result = run_cli("generate", "--spec", spec, "--out", tmp_path / "out")
+    assert result.returncode == 6
+    assert "$.rules[0].products[0]: no product 'margin' in the spec" in result.stderr
+    assert result.stderr.count("\n") == 1

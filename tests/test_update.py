@@ -8,6 +8,7 @@ section missing), to show the shrink guard refusing them and changing nothing.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from scraper.model import Spec
 from scraper.sources import find_source
 from scraper.spec import read_spec
 from scraper.update import Job, pr_body, update_spec
-from tests.conftest import history_files, run_cli, upstream_file
+from tests.conftest import REPO, history_files, run_cli, upstream_file
 
 CODE_HEADING = re.compile(r"^#{1,6} *\\?(-\d{3,5})\b")
 ANY_HEADING = re.compile(r"^#{1,6} ")
@@ -112,6 +113,20 @@ def test_update_from_a_saved_page_then_again_changes_nothing(tmp_path: Path) -> 
     assert again.stdout.splitlines()[-1] == "no changes"
     assert not body.exists()
     assert snapshot(tmp_path) == {k: v for k, v in before.items() if k != "body.md"}
+
+
+def test_update_renders_exactly_what_generate_renders(tmp_path: Path) -> None:
+    """After an update, ``check`` (with the real annotations) finds nothing stale."""
+    spec_dir = tmp_path / "spec"
+    spec_dir.mkdir()
+    shutil.copy(REPO / "spec" / "annotations.yaml", spec_dir / "annotations.yaml")
+    shutil.copy(REPO / "spec" / "errors.yaml", spec_dir / "errors.yaml")
+    result = update(tmp_path, upstream_file("captures", "spot-html-1.txt"), "--date", "2026-11-24")
+    assert result.returncode == 0, result.stderr
+    check = run_cli("check", "--spec", spec_dir / "errors.yaml", "--out", tmp_path / "generated")
+    assert check.returncode == 0, check.stdout[-2000:]
+    module = (tmp_path / "generated" / "binance_errors" / "spot.py").read_text(encoding="utf-8")
+    assert "rate_limit" in module
 
 
 def test_update_tombstones_a_dropped_code_and_says_so(tmp_path: Path) -> None:

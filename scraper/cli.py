@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scraper.atomic_write import existing_files, read_or_none, write_text_atomic, write_tree
-from scraper.exceptions import EXIT_CODES, ScraperError, ShrinkError, StaleOutputError
+from scraper.exceptions import (
+    EXIT_CODES,
+    ScraperError,
+    ShrinkError,
+    StaleOutputError,
+    printable,
+)
 from scraper.fetch import FetchPolicy, fetch
 from scraper.parse import FORMATS, parse_document
 from scraper.render import render_all
@@ -34,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.handler(args)
     except ScraperError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written", file=sys.stderr)
@@ -43,11 +49,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug",
+            f"error: internal error ({type(exc).__name__}: {one_line(str(exc))});"
+            " rerun with --debug",
             file=sys.stderr,
         )
         return INTERNAL_ERROR
     return status
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: breaks joined, terminal controls made visible."""
+    return printable(" ".join(text.splitlines()))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -49,6 +49,11 @@ class SpecError(ScraperError):
     exit_code = 6
 
 
+def printable(text: str) -> str:
+    """``text`` with anything a terminal would act on (escapes, newlines) made visible."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "success (for update: also 'no changes')"),
     (1, "check: generated/ is stale"),

@@ -49,3 +49,9 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver listens on 127.0.0.1 (not ``localhost``, which may mean ::1)."""
+    return ("127.0.0.1", 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -139,3 +140,9 @@ def test_help_lists_exit_codes() -> None:
 
 def test_committed_generated_tree_is_current() -> None:
     assert run_cli("check").returncode == 0, "run 'make generate'"
+
+
+def test_readme_documents_the_exit_codes() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for status, words in [(3, "shrink guard"), (4, "fetch failed"), (5, "page not understood")]:
+        assert re.search(rf"^\| {status} \|[^\n]*{words}", readme, re.MULTILINE), status

@@ -2,19 +2,37 @@
 
 Each file goes to a temporary file in its own directory, is flushed to disk,
 and is renamed over the target. :func:`write_tree` writes every temporary file
-before it renames any, so a failure while writing leaves the old tree as it
-was; files of the old tree that the new one no longer has are removed last.
+before it renames any, then renames them all and deletes the files the new
+tree no longer has. Until the last rename every replaced or deleted file is
+kept as a hard link, so an exception at any point (a full disk while staging,
+a failed rename, an interrupt) puts the old tree back exactly, mtimes
+included, and removes every temporary file and every directory it created;
+an ``OSError`` is then reported as an :class:`~scraper.exceptions.OutputError`.
+
+What a process cannot do for itself is clean up after ``kill -9``: a kill
+while staging leaves the old tree intact plus temporary dotfiles
+(``.NAME.*.tmp``), and a kill in the (microseconds long) rename phase can
+leave some files new and some old, each of them whole. The next
+:func:`write_tree` into the same place removes such leftovers, and ``check``
+reports a mixed tree as stale. One writer at a time is assumed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
+import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from scraper.exceptions import OutputError
+
 IGNORED_DIRS = frozenset({"__pycache__"})
+TEMPORARY = ".tmp"
+BACKUP = ".old"
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -27,30 +45,81 @@ def write_tree(root: Path, files: Mapping[str, str], prune: bool = True) -> list
 
     Unchanged files are not rewritten. With ``prune``, files under ``root``
     that are not in ``files`` are deleted (``__pycache__`` and dotfiles are
-    left alone).
+    left alone). All of it happens, or none of it (see the module docstring).
     """
     changed = [name for name, text in sorted(files.items()) if read_or_none(root / name) != text]
+    stale = sorted(set(existing_files(root)) - set(files)) if prune else []
+    remove_leftovers([root / name for name in [*files, *stale]])
+    created: list[Path] = []
     staged: list[tuple[Path, Path]] = []
     try:
         for name in changed:
             target = root / name
+            created += make_parents(target.parent)
             staged.append((stage(target, files[name]), target))
-    except BaseException:
+        commit(staged, [root / name for name in stale])
+    except BaseException as exc:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+        for directory in reversed(created):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        if isinstance(exc, OSError):
+            where = str(exc.filename or root)
+            raise OutputError(
+                where, f"cannot write: {exc.strerror or exc}; nothing was changed"
+            ) from exc
         raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
-    stale = sorted(set(existing_files(root)) - set(files)) if prune else []
-    for name in stale:
-        (root / name).unlink()
     return changed + stale
+
+
+def commit(staged: list[tuple[Path, Path]], stale: list[Path]) -> None:
+    """Rename each temporary file over its target and delete ``stale``: all, or none."""
+    backups: list[tuple[Path, Path | None]] = []
+    try:
+        for target in [target for _, target in staged] + stale:
+            backups.append((target, back_up(target)))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+        for target in stale:
+            target.unlink()
+    except BaseException:
+        for target, backup in reversed(backups):
+            restore(target, backup)
+        raise
+    for _, backup in backups:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def restore(target: Path, backup: Path | None) -> None:
+    """Put ``target`` back as :func:`back_up` found it."""
+    if backup is None:
+        target.unlink(missing_ok=True)
+    elif target.exists() and target.samefile(backup):
+        backup.unlink()  # never replaced; renaming a hard link onto itself would do nothing
+    else:
+        os.replace(backup, target)
+
+
+def back_up(target: Path) -> Path | None:
+    """A second name for ``target``'s current file (a hard link, else a copy); None if absent."""
+    if not target.exists():
+        return None
+    backup = target.with_name(f".{target.name}.{secrets.token_hex(4)}{BACKUP}")
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+    return backup
 
 
 def stage(target: Path, text: str) -> Path:
     """Write ``text`` to a synced temporary file next to ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    descriptor, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=TEMPORARY
+    )
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
@@ -63,6 +132,26 @@ def stage(target: Path, text: str) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+def make_parents(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; return the ones created, outermost first."""
+    missing = [d for d in [directory, *directory.parents] if not d.exists()]
+    directory.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
+
+
+def remove_leftovers(targets: Iterable[Path]) -> None:
+    """Delete the temporary and backup files an earlier, killed write left next to ``targets``."""
+    for target in targets:
+        if not target.parent.is_dir():
+            continue
+        pattern = re.compile(
+            rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]+({re.escape(TEMPORARY)}|{re.escape(BACKUP)})"
+        )
+        for sibling in target.parent.iterdir():
+            if pattern.fullmatch(sibling.name) and sibling.is_file():
+                sibling.unlink(missing_ok=True)
 
 
 def read_or_none(path: Path) -> str | None:

@@ -63,7 +63,7 @@ def one_line(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    exit_codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES)
+    exit_codes = "\n".join(f"  {code:>2}  {meaning}" for code, meaning in EXIT_CODES)
     parser = argparse.ArgumentParser(
         prog="python -m scraper",
         description="Turn Binance's error-code pages into a spec, and the spec into code.",

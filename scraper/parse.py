@@ -45,6 +45,7 @@ LAST_UPDATED = re.compile(r"Last\s+Updated\s*:?\s*\(?\s*" + DATE, re.IGNORECASE)
 TITLE_DATE = re.compile(r"\(\s*" + DATE + r"\s*\)\s*$")
 CODE_REFERENCE = re.compile(r"(?<![\w-])-(\d{3,5})\b")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 QUOTES = '"\u201c\u201d'
 QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]*)[\"\u201d]")
@@ -79,7 +80,12 @@ def detect_format(text: str, origin: str) -> str:
 
 
 def check_text(text: str, origin: str) -> None:
-    """Refuse empty text and text holding control characters (see README)."""
+    """Refuse empty text, and control characters, raw or as ``&#...;`` references (see README).
+
+    Control characters are C0 but tab, LF and CR; DEL; and C1. A numeric
+    reference to one (``&#27;``), to a surrogate or past U+10FFFF is refused
+    too: lxml would pass the character on, markdown-it would swap in U+FFFD.
+    """
     if not text.strip():
         raise PageError(origin, "empty document; expected an HTML or Markdown error-code page")
     found = CONTROL.search(text)
@@ -90,6 +96,16 @@ def check_text(text: str, origin: str) -> None:
             f"control character U+{ord(found.group()):04X} on line {line};"
             " expected text without control characters",
         )
+    for reference in CHARACTER_REFERENCE.finditer(text):
+        hex_digits, decimal = reference.groups()
+        number = int(hex_digits, 16) if hex_digits else int(decimal)
+        if number > 0x10FFFF or 0xD800 <= number <= 0xDFFF or CONTROL.match(chr(number)):
+            line = text.count("\n", 0, reference.start()) + 1
+            raise PageError(
+                origin,
+                f"character reference {reference.group()!r} on line {line} stands for"
+                f" U+{number:04X}; expected text without control characters",
+            )
 
 
 def strip_wrapper(text: str) -> str:
@@ -380,9 +396,13 @@ def resolve_name_clashes(entries: list[ErrorEntry]) -> list[ErrorEntry]:
 
 
 def unique_name(name: str, code: int, taken: dict[str, int]) -> str:
+    """``name``; else ``name_<digits>``; else ``name_<digits>_2``, ``_3``... (first free one)."""
     candidate = name
     if taken.get(candidate, code) != code:
         candidate = f"{name}_{abs(code)}"
+        counter = 2
+        while taken.get(candidate, code) != code:
+            candidate, counter = f"{name}_{abs(code)}_{counter}", counter + 1
     taken.setdefault(candidate, code)
     return candidate
 

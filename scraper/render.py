@@ -16,6 +16,7 @@ import json
 import keyword
 import re
 import subprocess
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ PACKAGE_TEMPLATES = {
 }
 IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
 
 
 def render_all(spec: Spec) -> dict[str, str]:
@@ -115,10 +117,20 @@ def int_literal(value: int) -> str:
 
 
 def markdown_text(value: str, newline: str = "<br>") -> str:
-    """Text safe inside a Markdown table cell or heading: HTML and Markdown escaped."""
+    """Text safe inside a Markdown table cell or heading: HTML and Markdown escaped.
+
+    Invisible characters (bidi overrides, zero-width spaces) become character
+    references: the rendered page shows the same text, the file shows them.
+    """
     escaped = html.escape(value, quote=False)
     escaped = MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    escaped = "".join(f"&#x{ord(c):X};" if is_invisible(c) else c for c in escaped)
     return escaped.replace("\r", "").replace("\n", newline)
+
+
+def is_invisible(character: str) -> bool:
+    """A format character (bidi control, zero-width, BOM) or a line/paragraph separator."""
+    return unicodedata.category(character) in INVISIBLE_CATEGORIES
 
 
 def anchor(*parts: object) -> str:
@@ -128,8 +140,9 @@ def anchor(*parts: object) -> str:
 
 
 def json_document(data: Any) -> str:
-    """Sorted, indented, stable JSON with a final newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Sorted, indented, stable JSON, final newline; invisible characters as ``\\u`` escapes."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    return "".join(json.dumps(c)[1:-1] if is_invisible(c) else c for c in text) + "\n"
 
 
 # -- what templates need -------------------------------------------------------

@@ -175,8 +175,10 @@ CanonicalDumper.add_representer(FlowList, represent_flow_list)
 def dump_spec(spec: Spec) -> str:
     """The canonical YAML text of ``spec``."""
     validate_semantics(spec, "spec")
+    data = spec_to_data(spec)
+    validate_text(data, "spec")
     return yaml.dump(
-        spec_to_data(spec),
+        data,
         Dumper=CanonicalDumper,
         sort_keys=False,
         allow_unicode=True,

@@ -44,6 +44,7 @@ DATE = r"(\d{4}-\d{2}-\d{2})"
 LAST_UPDATED = re.compile(r"Last\s+Updated\s*:?\s*\(?\s*" + DATE, re.IGNORECASE)
 TITLE_DATE = re.compile(r"\(\s*" + DATE + r"\s*\)\s*$")
 CODE_REFERENCE = re.compile(r"(?<![\w-])-(\d{3,5})\b")
+CODE_PARAGRAPH = re.compile(r"-\d{3,5}(?:\s+[A-Z][A-Z0-9_]*)?")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
@@ -260,6 +261,7 @@ class PageBuilder:
             self.has_list = True
         elif block.kind == "paragraph":
             text = inline_text(block.element)
+            self.refuse_code_paragraph(text)
             self.add_paragraph(text) if self.current is not None else self.intro.append(text)
         elif block.kind == "table" and self.order:
             self.add_table(block.element)
@@ -337,9 +339,47 @@ class PageBuilder:
             context = " ".join([title, *self.intro]) if not CODE_REFERENCE.search(title) else title
             self.tables.append(classify_table(title, context, rows, {t.id for t in self.tables}))
 
+    def refuse_code_paragraph(self, text: str) -> None:
+        """A paragraph that reads ``-NNNN NAME`` and nothing else is a heading that lost its tag.
+
+        Read as text, it would silently hand its code's bullets to the code
+        above. No paragraph of any real page (17 captures of 10 products, 110
+        Spot, Spot testnet and Spot zh-CN history files) looks like this; the
+        list items naming codes above the message tables (``* -1010
+        ERROR_MSG_RECEIVED``) are not paragraphs.
+        """
+        if CODE_PARAGRAPH.fullmatch(text):
+            after = f" after code {self.order[-1]}" if self.order else ""
+            raise PageError(
+                self.origin,
+                f"paragraph {text[:80]!r}{after} reads like a code heading;"
+                " expected codes as headings (has the page's markup changed?)",
+            )
+
+    def refuse_lost_messages(self, entries: list[ErrorEntry]) -> None:
+        """Refuse a page whose codes mostly have no message: the lists are gone, not the text.
+
+        On every real page (17 captures of 10 products with 47 to 243 codes,
+        and 110 Spot, Spot testnet and Spot zh-CN history files) every code has
+        at least one message. A code without one is rare (documented before
+        its text, say); many are a page whose lists were lost. Refused: more
+        than a tenth of the codes (and at least two) without a message, or
+        every code.
+        """
+        bare = [
+            e.code for e in entries if not e.messages and not any(a.messages for a in e.aliases)
+        ]
+        if bare and (len(bare) == len(entries) or len(bare) > max(1, len(entries) // 10)):
+            raise PageError(
+                self.origin,
+                f"{len(bare)} of {len(entries)} codes have no message (first: {bare[0]});"
+                " expected each code's messages as a list or paragraphs under its heading",
+            )
+
     def page(self, updated: str | None) -> Page:
         self.flush_paragraphs()
         entries = resolve_name_clashes([self.entries[code] for code in self.order])
+        self.refuse_lost_messages(entries)
         return Page(tuple(entries), tuple(self.tables), updated)
 
 

@@ -9,7 +9,7 @@ SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
 PRODUCT ?= spot
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check test lint scrape clean
+.PHONY: help generate check test lint scrape fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,6 +41,9 @@ test: $(STAMP) ## lint, the test suite, and the stale-output check
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory check
+
+fuzz: $(STAMP) ## fuzz the parser long and at random (make test runs a short, fixed set)
+	FUZZ_PROFILE=deep $(PY) -m pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/test_fuzz.py
 
 clean: ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

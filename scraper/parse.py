@@ -158,7 +158,7 @@ def content_root(soup: BeautifulSoup) -> Tag:
     for tag in soup.find_all(NOISE):
         tag.decompose()
     for link in soup.find_all("a"):
-        if is_hash_link(link):
+        if not link.decomposed and is_hash_link(link):
             link.decompose()
     for selector in CONTENT_ROOTS:
         found = soup.select_one(selector)
@@ -168,7 +168,13 @@ def content_root(soup: BeautifulSoup) -> Tag:
 
 
 def is_hash_link(link: Tag) -> bool:
-    """A heading's permalink: Docusaurus's ``a.hash-link`` or a Markdown ``[\u200b](#...)``."""
+    """A heading's permalink: Docusaurus's ``a.hash-link`` or a Markdown ``[\u200b](#...)``.
+
+    A link around headings, lists or tables (an unclosed quote in its tag can
+    swallow half a page) is not a permalink, whatever its class says.
+    """
+    if link.find([*HEADINGS, "ul", "ol", "p", "table"]) is not None:
+        return False
     if "hash-link" in (link.get("class") or []):
         return True
     text = link.get_text().replace("\u200b", "").strip()
@@ -268,6 +274,13 @@ class PageBuilder:
 
     def add_heading(self, block: Block) -> None:
         self.flush_paragraphs()
+        nested = block.element.find([*HEADINGS, "ul", "ol", "p", "table"])
+        if nested is not None:
+            raise PageError(
+                self.origin,
+                f"heading {block.text[:80]!r} contains a <{nested.name}>;"
+                " expected headings that hold only text (is a tag left unclosed?)",
+            )
         parsed = code_heading(block, self.origin)
         if parsed is None:
             self.current, self.intro = None, []

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import keyword
 import os
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
@@ -74,9 +75,17 @@ def assert_scraper_contract(text: str, fmt: str | None) -> None:
             assert name.isidentifier() and not keyword.iskeyword(name), name
 
 
+@dataclass(frozen=True)
+class Capture:
+    """A saved page; its repr is its name, so Hypothesis reports stay readable."""
+
+    name: str
+    text: str = field(repr=False)
+
+
 @pytest.fixture(scope="module")
-def spot_html() -> str:
-    return capture_text("spot-html-1.txt")
+def spot_html() -> Capture:
+    return Capture("spot-html-1.txt", capture_text("spot-html-1.txt"))
 
 
 # -- element-level mutations ------------------------------------------------------
@@ -151,9 +160,9 @@ def apply_edit(document: HtmlElement, change: tuple[str, int, int, str, str, int
 @PROFILE
 @given(changes=st.lists(edit, min_size=1, max_size=6))
 def test_element_mutations_of_the_spot_page(
-    spot_html: str, changes: list[tuple[str, int, int, str, str, int]]
+    spot_html: Capture, changes: list[tuple[str, int, int, str, str, int]]
 ) -> None:
-    document = copy.deepcopy(parsed_page(spot_html))
+    document = copy.deepcopy(parsed_page(spot_html.text))
     for change in changes:
         apply_edit(document, change)
     assert_scraper_contract(lxml.html.tostring(document, encoding="unicode"), "html")
@@ -254,10 +263,10 @@ def apply_edits(text: str, changes: list[tuple[object, ...]]) -> str:
 @PROFILE
 @given(changes=st.lists(text_edit, min_size=1, max_size=5))
 def test_text_and_byte_mutations_of_the_spot_page(
-    spot_html: str, changes: list[tuple[object, ...]]
+    spot_html: Capture, changes: list[tuple[object, ...]]
 ) -> None:
     try:
-        text = apply_edits(spot_html, changes)
+        text = apply_edits(spot_html.text, changes)
     except PageError:
         return  # not UTF-8 any more: refused the documented way
     assert_scraper_contract(text, None)

@@ -1,9 +1,10 @@
 """Write files so that a reader sees the old content or the new, never a mix.
 
 Each file goes to a temporary file in its own directory, is flushed to disk,
-and is renamed over the target. :func:`write_tree` writes every temporary file
-before it renames any, then renames them all and deletes the files the new
-tree no longer has. Until the last rename every replaced or deleted file is
+and is renamed over the target. :func:`write_tree` (one directory) and
+:func:`write_trees` (several, as one step) write every temporary file before
+they rename any, then rename them all and delete the files the new trees no
+longer have. Until the last rename every replaced or deleted file is
 kept as a hard link, so an exception at any point (a full disk while staging,
 a failed rename, an interrupt) puts the old tree back exactly, mtimes
 included, and removes every temporary file and every directory it created;
@@ -25,7 +26,8 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.exceptions import OutputError
@@ -47,17 +49,55 @@ def write_tree(root: Path, files: Mapping[str, str], prune: bool = True) -> list
     that are not in ``files`` are deleted (``__pycache__`` and dotfiles are
     left alone). All of it happens, or none of it (see the module docstring).
     """
-    changed = [name for name, text in sorted(files.items()) if read_or_none(root / name) != text]
-    stale = sorted(set(existing_files(root)) - set(files)) if prune else []
-    remove_leftovers([root / name for name in [*files, *stale]])
+    return write_trees([Tree(root, files, prune)])[0]
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One directory's wanted content for :func:`write_trees`."""
+
+    root: Path
+    files: Mapping[str, str]
+    prune: bool = True
+
+    def outdated(self) -> list[str]:
+        """Files whose content differs from what is on disk (missing ones included)."""
+        return [
+            name
+            for name, text in sorted(self.files.items())
+            if read_or_none(self.root / name) != text
+        ]
+
+    def stale(self) -> list[str]:
+        """Files on disk that the tree no longer has (none unless ``prune``)."""
+        return sorted(set(existing_files(self.root)) - set(self.files)) if self.prune else []
+
+    def changes(self) -> list[str]:
+        """What :func:`write_trees` would write or delete under ``root``."""
+        return self.outdated() + self.stale()
+
+
+def write_trees(trees: Sequence[Tree]) -> list[list[str]]:
+    """Write several trees as one step; per tree, the relative paths that changed.
+
+    Every changed file of every tree is staged before any is renamed into
+    place, and the renames and deletions of all trees are one
+    :func:`commit`: a failure anywhere leaves every tree as it was.
+    """
+    outdated = [tree.outdated() for tree in trees]
+    stale = [tree.stale() for tree in trees]
+    remove_leftovers(
+        [tree.root / name for tree, gone in zip(trees, stale) for name in [*tree.files, *gone]]
+    )
     created: list[Path] = []
     staged: list[tuple[Path, Path]] = []
     try:
-        for name in changed:
-            target = root / name
-            created += make_parents(target.parent)
-            staged.append((stage(target, files[name]), target))
-        commit(staged, [root / name for name in stale])
+        for tree, names in zip(trees, outdated):
+            for name in names:
+                target = tree.root / name
+                created += make_parents(target.parent)
+                staged.append((stage(target, tree.files[name]), target))
+        commit(staged, [tree.root / name for tree, names in zip(trees, stale) for name in names])
     except BaseException as exc:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -65,12 +105,12 @@ def write_tree(root: Path, files: Mapping[str, str], prune: bool = True) -> list
             with contextlib.suppress(OSError):
                 directory.rmdir()
         if isinstance(exc, OSError):
-            where = str(exc.filename or root)
+            where = str(exc.filename or trees[0].root)
             raise OutputError(
                 where, f"cannot write: {exc.strerror or exc}; nothing was changed"
             ) from exc
         raise
-    return changed + stale
+    return [names + gone for names, gone in zip(outdated, stale)]
 
 
 def commit(staged: list[tuple[Path, Path]], stale: list[Path]) -> None:

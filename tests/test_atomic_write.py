@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 import scraper.atomic_write
-from scraper.atomic_write import write_tree
+from scraper.atomic_write import Tree, write_tree, write_trees
 from scraper.exceptions import OutputError
 from tests.conftest import FIXTURES, REPO, run_cli
 
@@ -124,6 +124,24 @@ def test_a_failure_anywhere_leaves_the_old_tree_exactly(
     assert snapshot(tree) == before
     if isinstance(raised.value, OutputError):
         assert "nothing was changed" in str(raised.value)
+
+
+def test_several_trees_are_written_as_one(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spec file and a generated tree: a failure on the last rename undoes both."""
+    spec = tree.parent / "spec"
+    write_tree(spec, {"errors.yaml": "old: 1\n"})
+    before = {**snapshot(tree), **{f"spec/{k}": v for k, v in snapshot(spec).items()}}
+    monkeypatch.setattr(os, "replace", failing_after(5, os.replace, OSError(errno.EIO, "EIO")))
+    with pytest.raises(OutputError):
+        write_trees([Tree(spec, {"errors.yaml": "new: 2\n"}, prune=False), Tree(tree, NEW)])
+    monkeypatch.undo()
+    assert {**snapshot(tree), **{f"spec/{k}": v for k, v in snapshot(spec).items()}} == before
+    changed = write_trees([Tree(spec, {"errors.yaml": "new: 2\n"}, prune=False), Tree(tree, NEW)])
+    assert changed == [
+        ["errors.yaml"],
+        ["README.md", "docs/new/deep.md", "pkg/a.py", "pkg/b.py", "pkg/gone.py"],
+    ]
+    assert (spec / "errors.yaml").read_text() == "new: 2\n"
 
 
 def test_a_failure_into_a_new_directory_leaves_nothing(

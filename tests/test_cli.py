@@ -144,5 +144,13 @@ def test_committed_generated_tree_is_current() -> None:
 
 def test_readme_documents_the_exit_codes() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for status, words in [(3, "shrink guard"), (4, "fetch failed"), (5, "page not understood")]:
+    documented = [
+        (3, "shrink guard"),
+        (4, "fetch failed"),
+        (5, "page not understood"),
+        (73, "cannot write an output file"),
+    ]
+    help_text = run_cli("--help").stdout
+    for status, words in documented:
         assert re.search(rf"^\| {status} \|[^\n]*{words}", readme, re.MULTILINE), status
+        assert re.search(rf"^ +{status}  {words}", help_text, re.MULTILINE), status

@@ -45,7 +45,15 @@ def scrape_command(workspace: Path, url: str) -> list[str | Path]:
     return ["scrape", "--source", url, "--product", "spot", "--out", workspace / "spec/errors.yaml"]
 
 
-COMMANDS = [pytest.param(scrape_command, id="scrape")]
+def update_command(workspace: Path, url: str) -> list[str | Path]:
+    spec, out = workspace / "spec/errors.yaml", workspace / "generated"
+    return ["update", "--product", "spot", "--source", url, "--spec", spec, "--out", out]
+
+
+COMMANDS = [
+    pytest.param(scrape_command, id="scrape"),
+    # Once `update` (issue 3) is on this branch: pytest.param(update_command, id="update"),
+]
 pytestmark = pytest.mark.parametrize("command", COMMANDS)
 
 

@@ -501,6 +501,8 @@ def classify_table(title: str, context: str, rows: list[TableRow], taken: set[st
         table_id = "order_rejections"
     else:
         table_id = slug(title, "_")[:40].strip("_") or "messages"
+        if not table_id[0].isalpha():
+            table_id = f"table_{table_id}"  # ids are identifiers: '-1008 X' must not start one
     unique = table_id
     counter = 2
     while unique in taken:

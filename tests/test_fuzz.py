@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import keyword
 import os
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
@@ -75,12 +74,15 @@ def assert_scraper_contract(text: str, fmt: str | None) -> None:
             assert name.isidentifier() and not keyword.iskeyword(name), name
 
 
-@dataclass(frozen=True)
 class Capture:
     """A saved page; its repr is its name, so Hypothesis reports stay readable."""
 
-    name: str
-    text: str = field(repr=False)
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Capture({self.name!r})"
 
 
 @pytest.fixture(scope="module")
@@ -211,17 +213,23 @@ text_edit = st.one_of(
 )
 
 
-def content_span(text: str) -> tuple[int, int]:
-    """Where the error codes are: mutations land there (not in the page's chrome)."""
-    start = text.find("<article")
-    end = text.find("</article>")
-    return (start, end) if 0 <= start < end else (0, len(text))
+@cache
+def tag_starts(text: str) -> tuple[int, ...]:
+    """Offsets of every ``<`` where the error codes are (not in the page's chrome).
+
+    Edits land on tag boundaries, where a change alters structure rather than
+    the inside of a word; byte insertions land anywhere.
+    """
+    start, end = text.find("<article"), text.find("</article>")
+    if not 0 <= start < end:
+        start, end = 0, len(text)
+    return tuple(i for i in range(start, end) if text[i] == "<") or (0,)
 
 
-def apply_text_edit(text: str, change: tuple[object, ...], span: tuple[int, int]) -> str:
+def apply_text_edit(text: str, change: tuple[object, ...], starts: tuple[int, ...]) -> str:
     kind, where = change[0], change[1]
     assert isinstance(where, int)
-    at = span[0] + where % max(1, span[1] - span[0])
+    at = min(starts[where % len(starts)], len(text))
     if kind == "truncate":
         return text[:at]
     if kind == "delete":
@@ -229,7 +237,7 @@ def apply_text_edit(text: str, change: tuple[object, ...], span: tuple[int, int]
     if kind == "duplicate":
         return text[: at + int(str(change[2]))] + text[at:]
     if kind == "swap":
-        other = span[0] + int(str(change[2])) % max(1, span[1] - span[0])
+        other = min(starts[int(str(change[2])) % len(starts)], len(text))
         size = int(str(change[3]))
         first, second = sorted((at, other))
         if second < first + size:
@@ -246,10 +254,10 @@ def apply_text_edit(text: str, change: tuple[object, ...], span: tuple[int, int]
 
 def apply_edits(text: str, changes: list[tuple[object, ...]]) -> str:
     """Text edits in order; byte insertions last, on the UTF-8 bytes, decoded as fetch does."""
-    span = content_span(text)
+    starts = tag_starts(text)
     for change in changes:
         if change[0] != "bytes":
-            text = apply_text_edit(text, change, span)
+            text = apply_text_edit(text, change, starts)
     data = text.encode("utf-8")
     for change in changes:
         if change[0] == "bytes":

@@ -29,6 +29,11 @@ EXPECTED: dict[str, str] = {
         "PageError: heading '-1000 UNKNOWN An unknown error occurred while processing the request."
         " -1001 DISC' contains a <h3>"
     ),
+    # Found by the same test: '<table><tr><td>' inserted under the heading
+    # '-1008 SERVER_BUSY' made a table titled by that heading, and its id,
+    # slugged from the title, started with a digit ('1008_server_busy'); the
+    # spec dumped but did not load back (the schema wants identifiers).
+    "table_under_a_code_heading.html": "table ids: table_1008_server_busy",
 }
 
 
@@ -46,4 +51,4 @@ def test_regression(name: str) -> None:
             parse_document(text, None, name)
     else:
         page = parse_document(text, None, name)
-        assert [entry.code for entry in page.errors] == [int(c) for c in expected.split()]
+        assert [table.id for table in page.tables] == expected.removeprefix("table ids: ").split()

@@ -17,7 +17,7 @@ PR_BODY ?=
 UPDATE_WHAT = $(if $(filter command line environment environment override,$(origin SOURCE)),--source $(SOURCE) --product $(PRODUCT),--all)
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check test lint lint-workflows scrape scrape-captures update backfill bench clean
+.PHONY: help generate check test lint lint-workflows scrape scrape-captures update backfill bench fuzz clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,6 +68,9 @@ test: $(STAMP) ## lint, the test suite, and the stale-output check
 
 bench: $(STAMP) ## import time and match() throughput of generated/ against their targets
 	$(PY) scripts/bench.py
+
+fuzz: $(STAMP) ## fuzz the parser long and at random (make test runs a short, fixed set)
+	FUZZ_PROFILE=deep $(PY) -m pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/test_fuzz.py
 
 clean: ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

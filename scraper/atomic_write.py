@@ -1,21 +1,40 @@
 """Write files so that a reader sees the old content or the new, never a mix.
 
 Each file goes to a temporary file in its own directory, is flushed to disk,
-and is renamed over the target. :func:`write_tree` writes every temporary file
-before it renames any, so a failure while writing leaves the old tree as it
-was; files of the old tree that the new one no longer has are removed last.
+and is renamed over the target. :func:`write_tree` (one directory) and
+:func:`write_trees` (several, as one step) write every temporary file before
+they rename any, then rename them all and delete the files the new trees no
+longer have. Until the last rename every replaced or deleted file is
+kept as a hard link, so an exception at any point (a full disk while staging,
+a failed rename, an interrupt) puts the old tree back exactly, mtimes
+included, and removes every temporary file and every directory it created;
+an ``OSError`` is then reported as an :class:`~scraper.exceptions.OutputError`.
+
+What a process cannot do for itself is clean up after ``kill -9``: a kill
+while staging leaves the old tree intact plus temporary dotfiles
+(``.NAME.*.tmp``), and a kill in the (microseconds long) rename phase can
+leave some files new and some old, each of them whole. The next
+:func:`write_tree` into the same place removes such leftovers, and ``check``
+reports a mixed tree as stale. One writer at a time is assumed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
+import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scraper.exceptions import OutputError
+
 IGNORED_DIRS = frozenset({"__pycache__"})
+TEMPORARY = ".tmp"
+BACKUP = ".old"
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -28,7 +47,7 @@ def write_tree(root: Path, files: Mapping[str, str], prune: bool = True) -> list
 
     Unchanged files are not rewritten. With ``prune``, files under ``root``
     that are not in ``files`` are deleted (``__pycache__`` and dotfiles are
-    left alone).
+    left alone). All of it happens, or none of it (see the module docstring).
     """
     return write_trees([Tree(root, files, prune)])[0]
 
@@ -62,34 +81,85 @@ def write_trees(trees: Sequence[Tree]) -> list[list[str]]:
     """Write several trees as one step; per tree, the relative paths that changed.
 
     Every changed file of every tree is staged before any is renamed into
-    place, so a failure while writing (a full disk, a permission) leaves all
-    of them as they were. Stale files are pruned last.
+    place, and the renames and deletions of all trees are one
+    :func:`commit`: a failure anywhere leaves every tree as it was.
     """
-    changed = [tree.outdated() for tree in trees]
+    outdated = [tree.outdated() for tree in trees]
+    stale = [tree.stale() for tree in trees]
+    remove_leftovers(
+        [tree.root / name for tree, gone in zip(trees, stale) for name in [*tree.files, *gone]]
+    )
+    created: list[Path] = []
     staged: list[tuple[Path, Path]] = []
     try:
-        for tree, names in zip(trees, changed):
+        for tree, names in zip(trees, outdated):
             for name in names:
                 target = tree.root / name
+                created += make_parents(target.parent)
                 staged.append((stage(target, tree.files[name]), target))
-    except BaseException:
+        commit(staged, [tree.root / name for tree, names in zip(trees, stale) for name in names])
+    except BaseException as exc:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+        for directory in reversed(created):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        if isinstance(exc, OSError):
+            where = str(exc.filename or trees[0].root)
+            raise OutputError(
+                where, f"cannot write: {exc.strerror or exc}; nothing was changed"
+            ) from exc
         raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
-    for tree, names in zip(trees, changed):
-        stale = tree.stale()
-        for name in stale:
-            (tree.root / name).unlink()
-        names.extend(stale)
-    return changed
+    return [names + gone for names, gone in zip(outdated, stale)]
+
+
+def commit(staged: list[tuple[Path, Path]], stale: list[Path]) -> None:
+    """Rename each temporary file over its target and delete ``stale``: all, or none."""
+    backups: list[tuple[Path, Path | None]] = []
+    try:
+        for target in [target for _, target in staged] + stale:
+            backups.append((target, back_up(target)))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+        for target in stale:
+            target.unlink()
+    except BaseException:
+        for target, backup in reversed(backups):
+            restore(target, backup)
+        raise
+    for _, backup in backups:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def restore(target: Path, backup: Path | None) -> None:
+    """Put ``target`` back as :func:`back_up` found it."""
+    if backup is None:
+        target.unlink(missing_ok=True)
+    elif target.exists() and target.samefile(backup):
+        backup.unlink()  # never replaced; renaming a hard link onto itself would do nothing
+    else:
+        os.replace(backup, target)
+
+
+def back_up(target: Path) -> Path | None:
+    """A second name for ``target``'s current file (a hard link, else a copy); None if absent."""
+    if not target.exists():
+        return None
+    backup = target.with_name(f".{target.name}.{secrets.token_hex(4)}{BACKUP}")
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+    return backup
 
 
 def stage(target: Path, text: str) -> Path:
     """Write ``text`` to a synced temporary file next to ``target``."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    descriptor, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=TEMPORARY
+    )
     temporary = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
@@ -102,6 +172,26 @@ def stage(target: Path, text: str) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+def make_parents(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; return the ones created, outermost first."""
+    missing = [d for d in [directory, *directory.parents] if not d.exists()]
+    directory.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
+
+
+def remove_leftovers(targets: Iterable[Path]) -> None:
+    """Delete the temporary and backup files an earlier, killed write left next to ``targets``."""
+    for target in targets:
+        if not target.parent.is_dir():
+            continue
+        pattern = re.compile(
+            rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]+({re.escape(TEMPORARY)}|{re.escape(BACKUP)})"
+        )
+        for sibling in target.parent.iterdir():
+            if pattern.fullmatch(sibling.name) and sibling.is_file():
+                sibling.unlink(missing_ok=True)
 
 
 def read_or_none(path: Path) -> str | None:

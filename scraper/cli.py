@@ -19,7 +19,14 @@ from scraper.annotations import NO_ANNOTATIONS, Annotations, read_annotations
 from scraper.atomic_write import existing_files, read_or_none, write_text_atomic, write_tree
 from scraper.diff import FORMATS as DIFF_FORMATS
 from scraper.diff import diff_specs, render_diff, summary_line
-from scraper.exceptions import EXIT_CODES, ScraperError, ShrinkError, SpecError, StaleOutputError
+from scraper.exceptions import (
+    EXIT_CODES,
+    ScraperError,
+    ShrinkError,
+    SpecError,
+    StaleOutputError,
+    printable,
+)
 from scraper.fetch import FetchPolicy, fetch
 from scraper.merge import check_shrink
 from scraper.model import Product, Spec
@@ -42,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.handler(args)
     except ScraperError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("error: interrupted; nothing was written", file=sys.stderr)
@@ -51,15 +58,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug",
+            f"error: internal error ({type(exc).__name__}: {one_line(str(exc))});"
+            " rerun with --debug",
             file=sys.stderr,
         )
         return INTERNAL_ERROR
     return status
 
 
+def one_line(text: str) -> str:
+    """``text`` as one printable line: breaks joined, terminal controls made visible."""
+    return printable(" ".join(text.splitlines()))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    exit_codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES)
+    exit_codes = "\n".join(f"  {code:>2}  {meaning}" for code, meaning in EXIT_CODES)
     parser = argparse.ArgumentParser(
         prog="python -m scraper",
         description="Turn Binance's error-code pages into a spec, and the spec into code.",

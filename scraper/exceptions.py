@@ -49,6 +49,17 @@ class SpecError(ScraperError):
     exit_code = 6
 
 
+class OutputError(ScraperError):
+    """An output file could not be written (disk full, permissions); nothing was changed."""
+
+    exit_code = 73  # sysexits.h EX_CANTCREAT
+
+
+def printable(text: str) -> str:
+    """``text`` with anything a terminal would act on (escapes, newlines) made visible."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "success (for update: also 'no changes')"),
     (1, "check: generated/ is stale"),
@@ -57,4 +68,8 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (FetchError.exit_code, "fetch failed: network, HTTP status, size cap, missing file"),
     (PageError.exit_code, "page not understood: not an error-code page, or malformed"),
     (SpecError.exit_code, "invalid spec, sources or annotations file"),
+    (
+        OutputError.exit_code,
+        "cannot write an output file (disk full, permissions); nothing changed",
+    ),
 )

@@ -44,7 +44,9 @@ DATE = r"(\d{4}-\d{2}-\d{2})"
 LAST_UPDATED = re.compile(r"Last\s+Updated\s*:?\s*\(?\s*" + DATE, re.IGNORECASE)
 TITLE_DATE = re.compile(r"\(\s*" + DATE + r"\s*\)\s*$")
 CODE_REFERENCE = re.compile(r"(?<![\w-])-(\d{3,5})\b")
+CODE_PARAGRAPH = re.compile(r"-\d{3,5}(?:\s+[A-Z][A-Z0-9_]*)?")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 QUOTES = '"\u201c\u201d'
 QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]*)[\"\u201d]")
@@ -81,7 +83,12 @@ def detect_format(text: str, origin: str) -> str:
 
 
 def check_text(text: str, origin: str) -> None:
-    """Refuse empty text and text holding control characters (see README)."""
+    """Refuse empty text, and control characters, raw or as ``&#...;`` references (see README).
+
+    Control characters are C0 but tab, LF and CR; DEL; and C1. A numeric
+    reference to one (``&#27;``), to a surrogate or past U+10FFFF is refused
+    too: lxml would pass the character on, markdown-it would swap in U+FFFD.
+    """
     if not text.strip():
         raise PageError(origin, "empty document; expected an HTML or Markdown error-code page")
     found = CONTROL.search(text)
@@ -92,6 +99,16 @@ def check_text(text: str, origin: str) -> None:
             f"control character U+{ord(found.group()):04X} on line {line};"
             " expected text without control characters",
         )
+    for reference in CHARACTER_REFERENCE.finditer(text):
+        hex_digits, decimal = reference.groups()
+        number = int(hex_digits, 16) if hex_digits else int(decimal)
+        if number > 0x10FFFF or 0xD800 <= number <= 0xDFFF or CONTROL.match(chr(number)):
+            line = text.count("\n", 0, reference.start()) + 1
+            raise PageError(
+                origin,
+                f"character reference {reference.group()!r} on line {line} stands for"
+                f" U+{number:04X}; expected text without control characters",
+            )
 
 
 def strip_wrapper(text: str) -> str:
@@ -195,7 +212,7 @@ def content_root(soup: BeautifulSoup) -> Tag:
     for tag in soup.find_all(NOISE):
         tag.decompose()
     for link in soup.find_all("a"):
-        if is_hash_link(link):
+        if not link.decomposed and is_hash_link(link):
             link.decompose()
     for selector in CONTENT_ROOTS:
         found = soup.select_one(selector)
@@ -205,7 +222,13 @@ def content_root(soup: BeautifulSoup) -> Tag:
 
 
 def is_hash_link(link: Tag) -> bool:
-    """A heading's permalink: Docusaurus's ``a.hash-link`` or a Markdown ``[\u200b](#...)``."""
+    """A heading's permalink: Docusaurus's ``a.hash-link`` or a Markdown ``[\u200b](#...)``.
+
+    A link around headings, lists or tables (an unclosed quote in its tag can
+    swallow half a page) is not a permalink, whatever its class says.
+    """
+    if link.find([*HEADINGS, "ul", "ol", "p", "table"]) is not None:
+        return False
     if "hash-link" in (link.get("class") or []):
         return True
     text = link.get_text().replace("\u200b", "").strip()
@@ -298,12 +321,20 @@ class PageBuilder:
             self.has_list = True
         elif block.kind == "paragraph":
             text = inline_text(block.element)
+            self.refuse_code_paragraph(text)
             self.add_paragraph(text) if self.current is not None else self.intro.append(text)
         elif block.kind == "table" and self.order:
             self.add_table(block.element)
 
     def add_heading(self, block: Block) -> None:
         self.flush_paragraphs()
+        nested = block.element.find([*HEADINGS, "ul", "ol", "p", "table"])
+        if nested is not None:
+            raise PageError(
+                self.origin,
+                f"heading {block.text[:80]!r} contains a <{nested.name}>;"
+                " expected headings that hold only text (is a tag left unclosed?)",
+            )
         parsed = code_heading(block, self.origin)
         if parsed is None:
             self.current, self.intro = None, []
@@ -375,9 +406,47 @@ class PageBuilder:
             context = " ".join([title, *self.intro]) if not CODE_REFERENCE.search(title) else title
             self.tables.append(classify_table(title, context, rows, {t.id for t in self.tables}))
 
+    def refuse_code_paragraph(self, text: str) -> None:
+        """A paragraph that reads ``-NNNN NAME`` and nothing else is a heading that lost its tag.
+
+        Read as text, it would silently hand its code's bullets to the code
+        above. No paragraph of any real page (17 captures of 10 products, 110
+        Spot, Spot testnet and Spot zh-CN history files) looks like this; the
+        list items naming codes above the message tables (``* -1010
+        ERROR_MSG_RECEIVED``) are not paragraphs.
+        """
+        if CODE_PARAGRAPH.fullmatch(text):
+            after = f" after code {self.order[-1]}" if self.order else ""
+            raise PageError(
+                self.origin,
+                f"paragraph {text[:80]!r}{after} reads like a code heading;"
+                " expected codes as headings (has the page's markup changed?)",
+            )
+
+    def refuse_lost_messages(self, entries: list[ErrorEntry]) -> None:
+        """Refuse a page whose codes mostly have no message: the lists are gone, not the text.
+
+        On every real page (17 captures of 10 products with 47 to 243 codes,
+        and 110 Spot, Spot testnet and Spot zh-CN history files) every code has
+        at least one message. A code without one is rare (documented before
+        its text, say); many are a page whose lists were lost. Refused: more
+        than a tenth of the codes (and at least two) without a message, or
+        every code.
+        """
+        bare = [
+            e.code for e in entries if not e.messages and not any(a.messages for a in e.aliases)
+        ]
+        if bare and (len(bare) == len(entries) or len(bare) > max(1, len(entries) // 10)):
+            raise PageError(
+                self.origin,
+                f"{len(bare)} of {len(entries)} codes have no message (first: {bare[0]});"
+                " expected each code's messages as a list or paragraphs under its heading",
+            )
+
     def page(self, updated: str | None) -> Page:
         self.flush_paragraphs()
         entries = resolve_name_clashes([self.entries[code] for code in self.order])
+        self.refuse_lost_messages(entries)
         return Page(tuple(entries), tuple(self.tables), updated)
 
 
@@ -434,9 +503,13 @@ def resolve_name_clashes(entries: list[ErrorEntry]) -> list[ErrorEntry]:
 
 
 def unique_name(name: str, code: int, taken: dict[str, int]) -> str:
+    """``name``; else ``name_<digits>``; else ``name_<digits>_2``, ``_3``... (first free one)."""
     candidate = name
     if taken.get(candidate, code) != code:
         candidate = f"{name}_{abs(code)}"
+        counter = 2
+        while taken.get(candidate, code) != code:
+            candidate, counter = f"{name}_{abs(code)}_{counter}", counter + 1
     taken.setdefault(candidate, code)
     return candidate
 
@@ -482,6 +555,8 @@ def classify_table(title: str, context: str, rows: list[TableRow], taken: set[st
         table_id = "order_rejections"
     else:
         table_id = slug(title, "_")[:40].strip("_") or "messages"
+        if not table_id[0].isalpha():
+            table_id = f"table_{table_id}"  # ids are identifiers: '-1008 X' must not start one
     unique = table_id
     counter = 2
     while unique in taken:

@@ -22,6 +22,7 @@ import keyword
 import os
 import re
 import subprocess
+import unicodedata
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ PACKAGE_TEMPLATES = {
 IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
 
 
 def render_all(spec: Spec, annotations: Annotations, origin: str = "annotations") -> dict[str, str]:
@@ -157,9 +159,14 @@ def int_literal(value: int) -> str:
 
 
 def markdown_text(value: str, newline: str = "<br>") -> str:
-    """Text safe inside a Markdown table cell or heading: HTML and Markdown escaped."""
+    """Text safe inside a Markdown table cell or heading: HTML and Markdown escaped.
+
+    Invisible characters (bidi overrides, zero-width spaces) become character
+    references: the rendered page shows the same text, the file shows them.
+    """
     escaped = html.escape(value, quote=False)
     escaped = MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    escaped = "".join(f"&#x{ord(c):X};" if is_invisible(c) else c for c in escaped)
     return escaped.replace("\r", "").replace("\n", newline)
 
 
@@ -172,6 +179,11 @@ def autolink_url(value: str) -> str:
     return urllib.parse.quote(value, safe=URL_SAFE)
 
 
+def is_invisible(character: str) -> bool:
+    """A format character (bidi control, zero-width, BOM) or a line/paragraph separator."""
+    return unicodedata.category(character) in INVISIBLE_CATEGORIES
+
+
 def anchor(*parts: object) -> str:
     """A stable HTML id made only of ``[a-z0-9-]``."""
     text = "-".join(str(part) for part in parts).lower()
@@ -179,8 +191,9 @@ def anchor(*parts: object) -> str:
 
 
 def json_document(data: Any) -> str:
-    """Sorted, indented, stable JSON with a final newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Sorted, indented, stable JSON, final newline; invisible characters as ``\\u`` escapes."""
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    return "".join(json.dumps(c)[1:-1] if is_invisible(c) else c for c in text) + "\n"
 
 
 # -- what templates need -------------------------------------------------------

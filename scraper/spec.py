@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import keyword
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -35,6 +36,8 @@ from scraper.model import (
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 SCHEMA_PATH = SPEC_DIR / "errors.schema.json"
+# C0 but tab, LF and CR; DEL; C1 (as scraper.parse refuses them); and surrogates.
+UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 # -- from pages ----------------------------------------------------------------
@@ -175,8 +178,10 @@ CanonicalDumper.add_representer(FlowList, represent_flow_list)
 def dump_spec(spec: Spec) -> str:
     """The canonical YAML text of ``spec``."""
     validate_semantics(spec, "spec")
+    data = spec_to_data(spec)
+    validate_text(data, "spec")
     return yaml.dump(
-        spec_to_data(spec),
+        data,
         Dumper=CanonicalDumper,
         sort_keys=False,
         allow_unicode=True,
@@ -198,6 +203,7 @@ def load_spec(text: str, origin: str) -> Spec:
     if data is None:
         raise SpecError(origin, "empty file; expected a spec with schema_version and products")
     validate_data(data, origin)
+    validate_text(data, origin)
     spec = spec_from_data(data)
     validate_semantics(spec, origin)
     return spec
@@ -231,6 +237,29 @@ def validate_data(data: Any, origin: str) -> None:
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         raise SpecError(origin, f"{error.json_path}: {error.message}")
+
+
+def validate_text(data: Any, origin: str, where: str = "$") -> None:
+    """Refuse strings no page could have produced: control characters, lone surrogates.
+
+    The parser refuses control characters (see README, "Untrusted input"), so
+    a spec holding one was edited by hand or by something else; a lone
+    surrogate cannot even be written out as UTF-8.
+    """
+    if isinstance(data, str):
+        found = UNSAFE_TEXT.search(data)
+        if found:
+            raise SpecError(
+                origin,
+                f"{where}: character U+{ord(found.group()):04X} is not allowed;"
+                " expected text without control characters or lone surrogates",
+            )
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            validate_text(value, origin, f"{where}.{key}")
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            validate_text(value, origin, f"{where}[{index}]")
 
 
 def validate_semantics(spec: Spec, origin: str) -> None:

@@ -87,3 +87,9 @@ def run_python(tree: Path, code: str, *args: str) -> subprocess.CompletedProcess
         check=False,
         timeout=60,
     )
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver listens on 127.0.0.1 (not ``localhost``, which may mean ::1)."""
+    return ("127.0.0.1", 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -297,3 +298,17 @@ def test_a_product_without_a_capture_is_reported(tmp_path: Path) -> None:
         result.stderr
         == f"error: {sources}: product 'alpha' names no capture to read from --captures\n"
     )
+
+
+def test_readme_documents_the_exit_codes() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    documented = [
+        (3, "shrink guard"),
+        (4, "fetch failed"),
+        (5, "page not understood"),
+        (73, "cannot write an output file"),
+    ]
+    help_text = run_cli("--help").stdout
+    for status, words in documented:
+        assert re.search(rf"^\| {status} \|[^\n]*{words}", readme, re.MULTILINE), status
+        assert re.search(rf"^ +{status}  {words}", help_text, re.MULTILINE), status

@@ -51,6 +51,7 @@ PACKAGE_TEMPLATES = {
     "__main__.py": "package/__main__.py.j2",
     "_errors.py": "package/_errors.py.j2",
     "_runtime.py": "package/_runtime.py.j2",
+    "_matching.py": "package/_matching.py.j2",
     "py.typed": "package/py.typed.j2",
 }
 IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")

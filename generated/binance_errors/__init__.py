@@ -8,11 +8,12 @@ and whether it is safe to retry. ``python -m binance_errors explain CODE``
 explains a code from the command line.
 """
 
-from binance_errors._runtime import Annotation, MessageMatch, MessageTable, TableRow
+from binance_errors._runtime import MessageTable, TableRow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from binance_errors._errors import BinanceAPIError
+    from binance_errors._matching import Annotation, MessageMatch
 
 __version__ = "2026.5.18"
 
@@ -59,6 +60,12 @@ def __getattr__(name: str) -> object:
 
         globals()[name] = BinanceAPIError
         return BinanceAPIError
+    if name in ("Annotation", "MessageMatch"):
+        from binance_errors import _matching
+
+        value = getattr(_matching, name)
+        globals()[name] = value
+        return value
     if name in PRODUCTS:
         import sys
 

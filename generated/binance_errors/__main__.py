@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import ModuleType
 
-    from binance_errors._runtime import Annotation, MessageMatch
+    from binance_errors._matching import Annotation, MessageMatch
 
 UNKNOWN_CODE = 1
 

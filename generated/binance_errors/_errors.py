@@ -7,7 +7,7 @@ when :meth:`BinanceAPIError.from_payload` needs them.
 
 from __future__ import annotations
 
-from binance_errors._runtime import Annotation, MessageMatch
+from binance_errors._matching import Annotation, MessageMatch
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

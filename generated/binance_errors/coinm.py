@@ -7,7 +7,12 @@ code that names them keeps working.
 
 from enum import IntEnum
 
-from binance_errors._runtime import Annotation, MessageMatch, MessageMatcher, MessageTable
+from binance_errors._runtime import MessageTable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from binance_errors._matching import Annotation, MessageMatch, MessageMatcher
+
 
 PRODUCT = "coinm"
 TITLE = "Binance COIN-M Futures API"
@@ -249,10 +254,22 @@ def match(code: int, msg: str) -> "MessageMatch | None":
     codes and messages, and arguments of the wrong type, give None. Patterns
     are compiled on the first call.
     """
-    return _MATCHER.match(code, msg)
+    matcher = _MATCHER
+    if matcher is None:
+        matcher = _load_matcher()
+    return matcher.match(code, msg)
 
 
-def annotation(code: int) -> Annotation:
+def _load_matcher() -> "MessageMatcher":
+    """Import the matching code and make this product's matcher (first ``match()`` only)."""
+    global _MATCHER  # noqa: PLW0603 - a lazily built module singleton
+    from binance_errors._matching import MessageMatcher
+
+    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+    return _MATCHER
+
+
+def annotation(code: int) -> "Annotation":
     """Category, flags and reasons for any code; undocumented codes get their range's or the default."""
     fields = _ANNOTATIONS.get(code)
     if fields is None:
@@ -261,6 +278,8 @@ def annotation(code: int) -> Annotation:
             if low <= code <= high:
                 fields = range_fields
                 break
+    from binance_errors._matching import Annotation
+
     return Annotation(*fields)
 
 
@@ -698,7 +717,8 @@ _PATTERNS: dict[str, str] = {
 }
 """Pattern source of every message with placeholders, most specific first (compiled lazily)."""
 
-_MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+_MATCHER: "MessageMatcher | None" = None
+"""Built by the first ``match()`` call, so importing the product does not load the matcher."""
 
 _ANNOTATIONS: dict[int, tuple[str, bool, bool, tuple[str, ...]]] = {
     -1000: (

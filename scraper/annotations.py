@@ -35,11 +35,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from scraper.exceptions import SpecError
 from scraper.model import ErrorEntry, Product, Spec
+from scraper.yaml_document import check_schema, load_yaml
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "spec" / "annotations.schema.json"
 FIELDS = ("category", "retryable", "execution_unknown")
@@ -154,19 +152,8 @@ def read_annotations(path: Path) -> Annotations:
 
 def load_annotations(text: str, origin: str) -> Annotations:
     """Parse YAML text (``safe_load`` only), check it against the schema and convert it."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise SpecError(origin, f"not valid YAML{where}: {problem}") from None
-    if data is None:
-        raise SpecError(origin, "empty file; expected schema_version, categories, default, rules")
-    validator = jsonschema.Draft202012Validator(schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        raise SpecError(origin, f"{error.json_path}: {error.message}")
+    data = load_yaml(text, origin, "schema_version, categories, default, rules")
+    check_schema(data, schema(), origin)
     annotations = annotations_from_data(data)
     validate_rules(annotations, origin)
     return annotations

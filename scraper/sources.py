@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from scraper.exceptions import SpecError
 from scraper.model import Source
+from scraper.yaml_document import check_schema, load_yaml
 
 SOURCES_PATH = Path(__file__).resolve().parent.parent / "spec" / "sources.yaml"
 
@@ -63,16 +61,13 @@ class ProductSource:
 def load_sources(path: Path = SOURCES_PATH) -> tuple[ProductSource, ...]:
     """Every product in the registry, in file order."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SpecError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise SpecError(str(path), f"not valid YAML: {exc}") from None
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(SOURCES_SCHEMA).iter_errors(data)
-    )
-    if error is not None:
-        raise SpecError(str(path), f"{error.json_path}: {error.message}")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(
+            str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+    data = load_yaml(text, str(path), "a 'products' list")
+    check_schema(data, SOURCES_SCHEMA, str(path))
     products = tuple(product_source(item) for item in data["products"])
     ids = [p.id for p in products]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -18,7 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from scraper.exceptions import SpecError
@@ -33,6 +32,7 @@ from scraper.model import (
     Spec,
     TableRow,
 )
+from scraper.yaml_document import check_schema, load_yaml
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 SCHEMA_PATH = SPEC_DIR / "errors.schema.json"
@@ -193,15 +193,7 @@ def dump_spec(spec: Spec) -> str:
 
 def load_spec(text: str, origin: str) -> Spec:
     """Parse, validate and convert spec YAML; every problem names the field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise SpecError(origin, f"not valid YAML{where}: {problem}") from None
-    if data is None:
-        raise SpecError(origin, "empty file; expected a spec with schema_version and products")
+    data = load_yaml(text, origin, "a spec with schema_version and products")
     validate_data(data, origin)
     validate_text(data, origin)
     spec = spec_from_data(data)
@@ -233,10 +225,7 @@ def schema() -> dict[str, Any]:
 
 def validate_data(data: Any, origin: str) -> None:
     """Check plain data against the JSON Schema; raise on the most relevant error."""
-    validator = jsonschema.Draft202012Validator(schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        raise SpecError(origin, f"{error.json_path}: {error.message}")
+    check_schema(data, schema(), origin)
 
 
 def validate_text(data: Any, origin: str, where: str = "$") -> None:

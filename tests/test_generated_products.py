@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
 from scraper.render import anchor
 from scraper.spec import read_spec
-from tests.conftest import REPO
+from tests.conftest import REPO, run_python
 
 GENERATED = REPO / "generated"
 SPEC = read_spec(REPO / "spec" / "errors.yaml")
@@ -20,13 +18,7 @@ PRODUCT_IDS = [product.id for product in SPEC.products]
 
 def run_isolated(code: str) -> str:
     """Run ``code`` in ``python -I`` that sees only the committed generated/ tree."""
-    result = subprocess.run(
-        [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = [{str(GENERATED)!r}]\n{code}"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = run_python(GENERATED, code)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

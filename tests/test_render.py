@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,7 @@ from scraper.render import (
     spec_version,
 )
 from scraper.spec import load_spec, read_spec, spec_to_data
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, run_python
 
 GOLDEN = FIXTURES / "golden"
 GOLDEN_OUT = GOLDEN / "expected"
@@ -95,13 +93,7 @@ def test_version_comes_from_the_newest_date() -> None:
 def run_generated(tmp_path: Path, code: str) -> str:
     """Run ``code`` in an isolated interpreter that sees only the generated tree."""
     write_tree(tmp_path, golden_files())
-    result = subprocess.run(
-        [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = [{str(tmp_path)!r}]\n{code}"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = run_python(tmp_path, code)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

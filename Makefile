@@ -9,9 +9,11 @@ SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
 PRODUCT ?= spot
 CAPTURES ?= ../shared/upstream/captures
 HISTORY ?= ../shared/upstream/history
-# update: the date to record (default: today, UTC) and where to write the PR body.
+# update: the date to record (default: today, UTC), where to write the PR body,
+# and the changelog that gets the new version's summary.
 DATE ?=
 PR_BODY ?=
+CHANGELOG ?= CHANGELOG.md
 # update reads every product's live page, unless SOURCE is given on the command
 # line or in the environment: then that one page, as PRODUCT.
 UPDATE_WHAT = $(if $(filter command line environment environment override,$(origin SOURCE)),--source $(SOURCE) --product $(PRODUCT),--all)
@@ -42,8 +44,8 @@ scrape-captures: $(STAMP) ## rebuild every product but spot from its capture in 
 	$(PY) -m scraper scrape --all --exclude spot --captures $(CAPTURES) --out $(SPEC)
 	$(MAKE) --no-print-directory generate
 
-update: $(STAMP) ## merge the live pages into the spec and regenerate (SOURCE=<file>: one page, offline)
-	$(PY) -m scraper update $(UPDATE_WHAT) --spec $(SPEC) --out generated $(if $(DATE),--date $(DATE)) $(if $(PR_BODY),--pr-body $(PR_BODY))
+update: $(STAMP) ## merge the live pages into the spec, regenerate, add to CHANGELOG.md (SOURCE=<file>: offline)
+	$(PY) -m scraper update $(UPDATE_WHAT) --spec $(SPEC) --out generated --changelog $(CHANGELOG) $(if $(DATE),--date $(DATE)) $(if $(PR_BODY),--pr-body $(PR_BODY))
 
 backfill: $(STAMP) ## rebuild the spec's history from HISTORY (oldest revision first), regenerate
 	$(PY) scripts/backfill.py --history $(HISTORY) --spec $(SPEC) --quiet

@@ -9,6 +9,9 @@ SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
 PRODUCT ?= spot
 CAPTURES ?= ../shared/upstream/captures
 HISTORY ?= ../shared/upstream/history
+# The products whose history `backfill` replays (scripts/history.yaml): their
+# codes carry dates that `scrape` would drop, so scrape-captures leaves them out.
+REPLAYED := $(shell sed -n 's/^\([a-z][a-z0-9_]*\):.*/\1/p' scripts/history.yaml)
 # update: the date to record (default: today, UTC), where to write the PR body,
 # and the changelog that gets the new version's summary.
 DATE ?=
@@ -44,9 +47,9 @@ scrape: $(STAMP) ## scrape SOURCE (a URL or file) as PRODUCT into spec/errors.ya
 	@echo "==> scraping $(SOURCE) as $(PRODUCT) into $(SPEC)"
 	$(PY) -m scraper scrape --source $(SOURCE) --product $(PRODUCT) --out $(SPEC)
 
-scrape-captures: $(STAMP) ## rebuild every product but spot from its capture in CAPTURES, then generate
-	@echo "==> scraping every product but spot from $(CAPTURES) into $(SPEC)"
-	$(PY) -m scraper scrape --all --exclude spot --captures $(CAPTURES) --out $(SPEC)
+scrape-captures: $(STAMP) ## rebuild every product without replayed history from CAPTURES, then generate
+	@echo "==> scraping every product but $(REPLAYED) from $(CAPTURES) into $(SPEC)"
+	$(PY) -m scraper scrape --all $(addprefix --exclude ,$(REPLAYED)) --captures $(CAPTURES) --out $(SPEC)
 	$(MAKE) --no-print-directory generate
 
 update: $(STAMP) ## merge the live pages into the spec, regenerate, add to CHANGELOG.md (SOURCE=<file>: offline)

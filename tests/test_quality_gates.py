@@ -98,6 +98,14 @@ def test_make_test_runs_every_gate_in_order() -> None:
     assert (REPO / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("exec make test")
 
 
+def test_scrape_captures_leaves_out_every_product_with_replayed_history() -> None:
+    """``scrape`` would drop the dates ``backfill`` gives them (it refuses, exit 3)."""
+    replayed = yaml.safe_load((REPO / "scripts" / "history.yaml").read_text(encoding="utf-8"))
+    (command,) = [line for line in dry_run("scrape-captures") if " -m scraper scrape " in line]
+    excluded = re.findall(r"--exclude (\S+)", command)
+    assert replayed and sorted(excluded) == sorted(replayed)
+
+
 def test_lint_covers_the_tooling_the_tests_and_the_generated_code() -> None:
     commands = dry_run("lint")
     for folders in ("scraper scripts tests generated",):

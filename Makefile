@@ -9,17 +9,23 @@ SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
 PRODUCT ?= spot
 CAPTURES ?= ../shared/upstream/captures
 HISTORY ?= ../shared/upstream/history
-# update: the date to record (default: today, UTC) and where to write the PR body.
+# The products whose history `backfill` replays (scripts/history.yaml): their
+# codes carry dates that `scrape` would drop, so scrape-captures leaves them out.
+REPLAYED := $(shell sed -n 's/^\([a-z][a-z0-9_]*\):.*/\1/p' scripts/history.yaml)
+# update: the date to record (default: today, UTC), where to write the PR body,
+# and the changelog that gets the new version's summary.
 DATE ?=
 PR_BODY ?=
+CHANGELOG ?= CHANGELOG.md
 # update reads every product's live page, unless SOURCE is given on the command
 # line or in the environment: then that one page, as PRODUCT.
 UPDATE_WHAT = $(if $(filter command line environment environment override,$(origin SOURCE)),--source $(SOURCE) --product $(PRODUCT),--all)
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check test lint lint-workflows scrape scrape-captures update backfill bench fuzz clean
+.PHONY: help generate check test lint lint-workflows scrape scrape-captures update backfill bench fuzz dist hooks clean
 
-help: ## list the targets
+help: ## list the targets, one line each
+	@echo "binance-error-codes: every chore is one target; those that need the tooling create .venv first"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
@@ -30,48 +36,80 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 generate: $(STAMP) ## render spec/errors.yaml into generated/
+	@echo "==> rendering $(SPEC) into generated/"
 	$(PY) -m scraper generate --spec $(SPEC) --out generated
 
 check: $(STAMP) ## fail with a diff when generated/ is stale
+	@echo "==> checking that generated/ is what $(SPEC) renders to"
 	$(PY) -m scraper check --spec $(SPEC) --out generated
 
 scrape: $(STAMP) ## scrape SOURCE (a URL or file) as PRODUCT into spec/errors.yaml
+	@echo "==> scraping $(SOURCE) as $(PRODUCT) into $(SPEC)"
 	$(PY) -m scraper scrape --source $(SOURCE) --product $(PRODUCT) --out $(SPEC)
 
-scrape-captures: $(STAMP) ## rebuild every product but spot from its capture in CAPTURES, then generate
-	$(PY) -m scraper scrape --all --exclude spot --captures $(CAPTURES) --out $(SPEC)
+scrape-captures: $(STAMP) ## rebuild every product without replayed history from CAPTURES, then generate
+	@echo "==> scraping every product but $(REPLAYED) from $(CAPTURES) into $(SPEC)"
+	$(PY) -m scraper scrape --all $(addprefix --exclude ,$(REPLAYED)) --captures $(CAPTURES) --out $(SPEC)
 	$(MAKE) --no-print-directory generate
 
-update: $(STAMP) ## merge the live pages into the spec and regenerate (SOURCE=<file>: one page, offline)
-	$(PY) -m scraper update $(UPDATE_WHAT) --spec $(SPEC) --out generated $(if $(DATE),--date $(DATE)) $(if $(PR_BODY),--pr-body $(PR_BODY))
+update: $(STAMP) ## merge the live pages into the spec, regenerate, add to CHANGELOG.md (SOURCE=<file>: offline)
+	@echo "==> updating $(SPEC), generated/ and $(CHANGELOG) from $(if $(findstring --all,$(UPDATE_WHAT)),every product's live page,$(SOURCE))"
+	$(PY) -m scraper update $(UPDATE_WHAT) --spec $(SPEC) --out generated --changelog $(CHANGELOG) $(if $(DATE),--date $(DATE)) $(if $(PR_BODY),--pr-body $(PR_BODY))
 
 backfill: $(STAMP) ## rebuild the spec's history from HISTORY (oldest revision first), regenerate
+	@echo "==> replaying every revision under $(HISTORY) into $(SPEC)"
 	$(PY) scripts/backfill.py --history $(HISTORY) --spec $(SPEC) --quiet
 	$(MAKE) --no-print-directory generate
 
 lint: $(STAMP) ## ruff (lint, format) and mypy --strict, on the tooling and the generated package
+	@echo "==> ruff check, ruff format --check and mypy --strict on scraper/ scripts/ tests/ generated/"
 	$(BIN)/ruff check scraper scripts tests generated
 	$(BIN)/ruff format --check scraper scripts tests generated
 	$(BIN)/mypy
 	@# mypy 2 type-checks for Python 3.10 and newer only; the package itself supports 3.9.
 	$(BIN)/mypy --strict --python-version 3.10 generated/binance_errors
 
-lint-workflows: $(STAMP) ## zizmor (offline) and the GitHub workflow schema, on every workflow
+lint-workflows: $(STAMP) ## zizmor (offline) and the schemas of the workflows, dependabot and pre-commit
+	@echo "==> zizmor and check-jsonschema on .github/, pre-commit validate-config"
 	$(BIN)/zizmor --offline --no-progress .github/workflows
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
 
-test: $(STAMP) ## lint, the test suite, and the stale-output check
+test: $(STAMP) ## lint, workflow checks, the tests with coverage (>= 90% of scraper/), check
+	@echo "==> make test: lint, lint-workflows, pytest under coverage, check"
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory lint-workflows
-	$(PY) -m pytest
+	@echo "==> pytest on every core, under coverage (the CLI's subprocesses included)"
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest -n auto --dist worksteal
+	$(BIN)/coverage combine --quiet
+	@echo "==> coverage of scraper/ (fails under 90%)"
+	$(BIN)/coverage report
 	$(MAKE) --no-print-directory check
 
 bench: $(STAMP) ## import time and match() throughput of generated/ against their targets
+	@echo "==> benchmarking generated/binance_errors (scripts/bench.py)"
 	$(PY) scripts/bench.py
 
 fuzz: $(STAMP) ## fuzz the parser long and at random (make test runs a short, fixed set)
+	@echo "==> fuzzing the parser with random mutations of the Spot page"
 	FUZZ_PROFILE=deep $(PY) -m pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/test_fuzz.py
 
-clean: ## remove the venv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build
+dist: $(STAMP) ## build the sdist and the wheel into dist/, then twine check --strict
+	$(MAKE) --no-print-directory check
+	@echo "==> building dist/ (python -m build --no-isolation: the venv's hatchling, offline)"
+	rm -rf dist
+	$(PY) -m build --no-isolation --outdir dist .
+	@echo "==> twine check --strict dist/*"
+	$(BIN)/twine check --strict dist/*
+	@ls -l dist
+
+hooks: $(STAMP) ## install the git pre-commit hook (the same checks as make lint, lint-workflows, check)
+	@echo "==> installing the pre-commit hook into .git/hooks"
+	$(BIN)/pre-commit install
+
+clean: ## remove the venv, caches, coverage data and dist/
+	@echo "==> removing .venv, caches, coverage data, dist/ and build/"
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage .coverage.* htmlcov dist build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -204,6 +204,12 @@ def add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--pr-body", type=Path, metavar="PATH", help="write the pull-request body (Markdown) here"
     )
     command.add_argument(
+        "--changelog",
+        type=Path,
+        metavar="PATH",
+        help="add the summary under the new version's heading in this changelog",
+    )
+    command.add_argument(
         "--allow-shrink",
         action="store_true",
         help="accept a page that lost over 10%% of the live codes, a section or a table",
@@ -393,6 +399,7 @@ def run_update_command(args: argparse.Namespace) -> int:
         policy=policy_of(args),
         allow_shrink=args.allow_shrink,
         pr_body_path=args.pr_body,
+        changelog_path=args.changelog,
     )
     report_update(run, args)
     return run.update.exit_code
@@ -415,6 +422,14 @@ def report_update(run: UpdateRun, args: argparse.Namespace) -> None:
     print(summary_line(run.update.diff))
     written = len(run.generated_changed) + run.spec_changed
     print(f"wrote {written} files ({args.spec} and {args.out}/)")
+    before, after = run.versions
+    if before != after:
+        print(f"version {before} -> {after}")
+    elif run.spec_changed:
+        print(
+            f"note: the data changed but the version stays {after}; if {after} is released"
+            " already, raise 'post' in templates/release.yaml before releasing again"
+        )
 
 
 def run_diff(args: argparse.Namespace) -> int:

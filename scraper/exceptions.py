@@ -67,7 +67,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (ShrinkError.exit_code, "shrink guard: the page lost too much, nothing changed"),
     (FetchError.exit_code, "fetch failed: network, HTTP status, size cap, missing file"),
     (PageError.exit_code, "page not understood: not an error-code page, or malformed"),
-    (SpecError.exit_code, "invalid spec, sources or annotations file"),
+    (SpecError.exit_code, "invalid spec, sources, annotations or release file"),
     (
         OutputError.exit_code,
         "cannot write an output file (disk full, permissions); nothing changed",

@@ -41,6 +41,7 @@ from scraper.annotations import (
 from scraper.exceptions import SpecError
 from scraper.matchers import patterns_of
 from scraper.model import ErrorEntry, Product, Spec
+from scraper.release import Release, package_version, read_release, spec_version
 from scraper.spec import spec_to_data
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -60,19 +61,30 @@ URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
 
 
-def render_all(spec: Spec, annotations: Annotations, origin: str = "annotations") -> dict[str, str]:
+def render_all(
+    spec: Spec,
+    annotations: Annotations,
+    origin: str = "annotations",
+    release: Release | None = None,
+) -> dict[str, str]:
     """Every file of ``generated/``, keyed by its path relative to it.
 
     ``annotations`` are checked against ``spec`` first (a :class:`SpecError`
     naming ``origin`` when a rule names a product, code or section the spec
     lacks); with :data:`~scraper.annotations.NO_ANNOTATIONS` every code gets
-    the ``unknown`` category.
+    the ``unknown`` category. The package's version is
+    :func:`~scraper.release.package_version` of ``spec`` and ``release``
+    (by default ``templates/release.yaml``, read like the templates); the
+    Markdown pages show the data's calendar version, without ``.postN``.
     """
     resolved = resolve_spec(annotations, spec, origin)
+    if release is None:
+        release = read_release()
     env = environment()
     context = {
         "spec": spec,
-        "version": spec_version(spec),
+        "version": package_version(spec, release),
+        "data_version": spec_version(spec),
         "package": PACKAGE,
         "json_data": json_data(spec, annotations, resolved),
     }
@@ -313,16 +325,6 @@ def product_annotations_data(annotations: ProductAnnotations) -> dict[str, Any]:
         ],
         "default": fields(annotations.default),
     }
-
-
-def spec_version(spec: Spec) -> str:
-    """A calendar version from the newest upstream date in the spec (``2026.5.18``)."""
-    dates = [p.last_updated for p in spec.products if p.last_updated]
-    dates += [d for p in spec.products for e in p.errors for d in (e.added, e.removed) if d]
-    if not dates:
-        return "0.0.0"
-    year, month, day = (int(part) for part in max(dates).split("-"))
-    return f"{year}.{month}.{day}"
 
 
 def product_of(spec: Spec, product_id: str) -> Product:

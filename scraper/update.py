@@ -22,12 +22,14 @@ from pathlib import Path
 
 from scraper.annotations import Annotations
 from scraper.atomic_write import Tree, write_trees
+from scraper.changelog import add_entry, changelog_bullets
 from scraper.diff import SpecDiff, diff_specs, summary_line, to_markdown
-from scraper.exceptions import FetchError, PageError, ScraperError
+from scraper.exceptions import FetchError, OutputError, PageError, ScraperError
 from scraper.fetch import FetchPolicy, fetch
 from scraper.merge import check_shrink, merge_product
 from scraper.model import Product, Spec
 from scraper.parse import parse_document
+from scraper.release import Release, package_version, read_release
 from scraper.render import markdown_text, render_all
 from scraper.sources import ProductSource
 from scraper.spec import dump_spec, product_from_page, read_spec, with_product
@@ -204,11 +206,15 @@ def first_line(update: SpecUpdate) -> str:
 
 @dataclass(frozen=True)
 class UpdateRun:
-    """What :func:`run_update` did: the update, and the files it wrote under each root."""
+    """What :func:`run_update` did: the update, the files it wrote, the package versions.
+
+    ``versions`` is the package's version before and after the update.
+    """
 
     update: SpecUpdate
     spec_changed: bool
     generated_changed: tuple[str, ...]
+    versions: tuple[str, str] = ("", "")
 
     @property
     def wrote_anything(self) -> bool:
@@ -226,26 +232,50 @@ def run_update(
     policy: FetchPolicy | None = None,
     allow_shrink: bool = False,
     pr_body_path: Path | None = None,
+    changelog_path: Path | None = None,
+    release: Release | None = None,
 ) -> UpdateRun:
-    """Update the spec at ``spec_path`` and the tree at ``out``; write the PR body.
+    """Update the spec at ``spec_path`` and the tree at ``out``; write the PR body and changelog.
 
-    ``annotations`` are rendered into the tree exactly as ``generate`` does,
-    so an update never leaves ``generated/`` stale.
+    ``annotations`` (and ``release``, by default ``templates/release.yaml``)
+    are rendered into the tree exactly as ``generate`` does, so an update
+    never leaves ``generated/`` stale.
 
     A missing spec file starts from an empty spec. Nothing is written when
     no product could be read. The PR body is written when something changed
-    or some product failed.
+    or some product failed. When the spec changed, the changelog at
+    ``changelog_path`` gets the PR body's summary under the new version
+    (:func:`scraper.changelog.add_entry`), in the same all-or-nothing step.
     """
+    if release is None:
+        release = read_release()
     spec = read_spec(spec_path, missing_ok=True)
     update = update_spec(spec, jobs, date, policy, allow_shrink)
     trees: list[Tree] = []
-    run = UpdateRun(update, spec_changed=False, generated_changed=())
+    versions = (package_version(spec, release), package_version(update.new, release))
+    run = UpdateRun(update, spec_changed=False, generated_changed=(), versions=versions)
     if update.updated:
         spec_tree = Tree(spec_path.parent, {spec_path.name: dump_spec(update.new)}, prune=False)
-        generated_tree = Tree(out, render_all(update.new, annotations, annotations_origin))
+        generated = render_all(update.new, annotations, annotations_origin, release)
+        generated_tree = Tree(out, generated)
         trees += [spec_tree, generated_tree]
-        run = UpdateRun(update, bool(spec_tree.changes()), tuple(generated_tree.changes()))
+        changed = tuple(generated_tree.changes())
+        run = UpdateRun(update, bool(spec_tree.changes()), changed, versions)
+    if changelog_path is not None and run.spec_changed:
+        bullets = changelog_bullets(update.diff)
+        trees.append(changelog_tree(changelog_path, versions[1], bullets))
     if pr_body_path is not None and (run.wrote_anything or update.failures):
         trees.append(Tree(pr_body_path.parent, {pr_body_path.name: pr_body(update)}, prune=False))
     write_trees(trees)
     return run
+
+
+def changelog_tree(path: Path, version: str, bullets: Sequence[str]) -> Tree:
+    """The changelog at ``path`` (created when missing) with ``bullets`` under ``version``."""
+    try:
+        current: str | None = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        current = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(str(path), f"cannot read the changelog: {exc}") from None
+    return Tree(path.parent, {path.name: add_entry(current, version, bullets)}, prune=False)

@@ -79,14 +79,30 @@ def package(generated_tree: Path) -> ModuleType:
 
 
 def run_python(tree: Path, code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in an isolated interpreter that sees only ``tree`` (a generated tree)."""
+    """Run ``code`` in an isolated interpreter that sees only ``tree`` (a generated tree).
+
+    Not measured by coverage (see :func:`without_coverage`): it runs the
+    generated package, not ``scraper/``.
+    """
     return subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = [{str(tree)!r}]\n{code}", *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
+        env=without_coverage(),
     )
+
+
+def without_coverage() -> dict[str, str]:
+    """This process's environment without the variables that start coverage in a child.
+
+    ``make test`` measures subprocesses too (``patch = ["subprocess"]``): a
+    child that inherits ``COVERAGE_PROCESS_CONFIG`` starts coverage, which
+    imports ``json`` and more and slows the start. A child that runs only the
+    generated package, and may check what it imports, gets this environment.
+    """
+    return {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
 
 
 @pytest.fixture(scope="session")

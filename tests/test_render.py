@@ -12,13 +12,13 @@ import pytest
 from scraper.annotations import read_annotations
 from scraper.atomic_write import write_tree
 from scraper.exceptions import SpecError
+from scraper.release import NO_POST_RELEASE, spec_version
 from scraper.render import (
     anchor,
     autolink_url,
     markdown_text,
     python_literal,
     render_all,
-    spec_version,
 )
 from scraper.spec import load_spec, read_spec, spec_to_data
 from tests.conftest import FIXTURES, REPO, run_python
@@ -28,9 +28,13 @@ GOLDEN_OUT = GOLDEN / "expected"
 
 
 def golden_files() -> dict[str, str]:
+    """The golden spec rendered; the version without the repository's ``release.yaml``."""
     annotations = GOLDEN / "annotations.yaml"
     return render_all(
-        read_spec(GOLDEN / "spec.yaml"), read_annotations(annotations), str(annotations)
+        read_spec(GOLDEN / "spec.yaml"),
+        read_annotations(annotations),
+        str(annotations),
+        NO_POST_RELEASE,
     )
 
 

@@ -56,7 +56,7 @@ def test_zizmor_would_catch_a_dangerous_workflow(tmp_path: Path) -> None:
 
 def test_every_workflow_matches_the_github_schema() -> None:
     files = [str(path.relative_to(REPO)) for path in workflow_files()]
-    assert ".github/workflows/update.yml" in files and ".github/workflows/ci.yml" in files
+    assert {f".github/workflows/{name}.yml" for name in ("ci", "update", "release")} <= set(files)
     result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -106,5 +106,56 @@ def test_the_update_workflow_contract() -> None:
     assert app["if"] == "vars.UPDATE_APP_CLIENT_ID != ''"
     update = next(step for step in job["steps"] if "make update" in step.get("run", ""))
     assert 'PR_BODY="$RUNNER_TEMP/pr-body.md"' in update["run"]
+    assert "CHANGELOG=CHANGELOG.md" in update["run"]
+    assert pull["with"]["add-paths"].split() == ["spec/errors.yaml", "generated", "CHANGELOG.md"]
     checkout = by_use["actions/checkout"]
     assert checkout["with"]["persist-credentials"] is False
+
+
+def test_the_release_workflow_contract() -> None:
+    """On a version tag: test and build with read access, publish with an OIDC token only."""
+    workflow = load(WORKFLOWS / "release.yml")
+    assert workflow[True] == {"push": {"tags": ["v*"]}}
+    assert workflow["permissions"] == {}
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    assert build["permissions"] == {"contents": "read"}
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["needs"] == "build"
+    assert publish["environment"]["name"] == "pypi"
+    runs = [step.get("run", "") for step in build["steps"]]
+    assert runs.index("make test") < runs.index("make dist")
+    check = next(run for run in runs if "check_release.py" in run)
+    assert '"$GITHUB_REF_NAME" dist' in check and runs.index(check) > runs.index("make dist")
+    upload = build["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["path"] == "dist/" and upload["with"]["if-no-files-found"] == "error"
+    download, pypi = publish["steps"]
+    assert download["uses"].startswith("actions/download-artifact@")
+    assert download["with"] == {"name": upload["with"]["name"], "path": "dist/"}
+    # Trusted publishing: no password or token input; v1.14.2 accepts Metadata 2.5.
+    assert pypi["uses"] == ("pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33")
+    assert "with" not in pypi
+    checkout = build["steps"][0]
+    assert checkout["with"]["persist-credentials"] is False
+
+
+def test_only_the_publish_job_can_mint_an_id_token() -> None:
+    for path in workflow_files():
+        workflow = load(path)
+        assert "id-token" not in workflow.get("permissions", {})
+        for name, job in workflow["jobs"].items():
+            if "id-token" in job.get("permissions", {}):
+                assert (path.name, name) == ("release.yml", "publish")
+
+
+def test_dependabot_covers_actions_and_pip_weekly_grouped() -> None:
+    config = load(REPO / ".github" / "dependabot.yml")
+    updates = {entry["package-ecosystem"]: entry for entry in config["updates"]}
+    assert set(updates) == {"github-actions", "pip"}
+    for entry in updates.values():
+        assert entry["directory"] == "/" and entry["schedule"]["interval"] == "weekly"
+        assert entry["groups"] and all(g["patterns"] == ["*"] for g in entry["groups"].values())
+    result = run(
+        tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

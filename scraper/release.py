@@ -1,0 +1,113 @@
+"""The version of the generated package: the data's calendar date, plus the maintainers' ``.postN``.
+
+The version comes from the data: :func:`spec_version` turns the newest
+upstream date in the spec (a page's ``last_updated``, a code's ``added`` or
+``removed``) into a calendar version, ``2026-05-18`` giving ``2026.5.18``. A
+change to the templates or the renderer that alters ``generated/`` without new
+Binance data needs a new version too; for that a maintainer edits
+``templates/release.yaml``::
+
+    data_version: 2026.5.18   # the spec's calendar version when the templates changed
+    post: 1                   # gives 2026.5.18.post1
+
+``post`` applies only while the spec's calendar version equals
+``data_version``: the first update that brings a newer date makes the version
+that date again, with no ``.postN``, so the update job never edits this file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scraper.exceptions import SpecError
+from scraper.model import Spec
+
+RELEASE_PATH = Path(__file__).resolve().parent.parent / "templates" / "release.yaml"
+CALENDAR_VERSION = re.compile(r"([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})")
+FIELDS = frozenset({"data_version", "post"})
+
+
+@dataclass(frozen=True)
+class Release:
+    """The maintainers' post-release number, and the data version it belongs to."""
+
+    data_version: str
+    post: int = 0
+
+
+NO_POST_RELEASE = Release("0.0.0", 0)
+"""A release file that adds nothing to any version."""
+
+
+def spec_version(spec: Spec) -> str:
+    """A calendar version from the newest upstream date in the spec (``2026.5.18``).
+
+    ``0.0.0`` for a spec without any date.
+    """
+    dates = [p.last_updated for p in spec.products if p.last_updated]
+    dates += [d for p in spec.products for e in p.errors for d in (e.added, e.removed) if d]
+    if not dates:
+        return "0.0.0"
+    year, month, day = (int(part) for part in max(dates).split("-"))
+    return f"{year}.{month}.{day}"
+
+
+def package_version(spec: Spec, release: Release) -> str:
+    """The version of the package rendered from ``spec``: ``2026.5.18`` or ``2026.5.18.post1``."""
+    version = spec_version(spec)
+    if release.post and release.data_version == version:
+        return f"{version}.post{release.post}"
+    return version
+
+
+def read_release(path: Path = RELEASE_PATH) -> Release:
+    """The release file at ``path``, validated; a :class:`SpecError` (exit 6) when it is not."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(str(path), f"cannot read the release file: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(str(path), f"not valid YAML: {' '.join(str(exc).split())}") from None
+    return release_from_data(data, str(path))
+
+
+def release_from_data(data: Any, origin: str) -> Release:
+    """A :class:`Release` from the parsed YAML, refusing anything but the two fields."""
+    if not isinstance(data, dict):
+        raise SpecError(origin, "expected a mapping with 'data_version' and 'post'")
+    unknown = sorted(str(key) for key in set(data) - FIELDS)
+    missing = sorted(FIELDS - set(data))
+    if unknown or missing:
+        wrong = [f"unknown field {name!r}" for name in unknown]
+        wrong += [f"missing field {name!r}" for name in missing]
+        raise SpecError(origin, "; ".join(wrong))
+    data_version, post = data["data_version"], data["post"]
+    if not is_calendar_version(data_version):
+        raise SpecError(
+            origin,
+            f"data_version {data_version!r} is not a calendar version like 2026.5.18"
+            " (a real date, no leading zeros)",
+        )
+    if not isinstance(post, int) or isinstance(post, bool) or post < 0:
+        raise SpecError(origin, f"post {post!r} is not a whole number >= 0")
+    return Release(data_version, post)
+
+
+def is_calendar_version(value: object) -> bool:
+    """``YEAR.MONTH.DAY`` of a real date, without leading zeros, as :func:`spec_version` writes."""
+    found = CALENDAR_VERSION.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        return False
+    try:
+        date = datetime.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return False
+    return value == f"{date.year}.{date.month}.{date.day}"

@@ -37,7 +37,7 @@ from typing import Any
 
 from scraper.exceptions import SpecError
 from scraper.model import ErrorEntry, Product, Spec
-from scraper.yaml_document import check_schema, load_yaml
+from scraper.yaml_document import check_schema, load_yaml, read_text
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "spec" / "annotations.schema.json"
 FIELDS = ("category", "retryable", "execution_unknown")
@@ -141,12 +141,7 @@ NO_ANNOTATIONS = Annotations(
 
 def read_annotations(path: Path) -> Annotations:
     """Load, validate and convert the annotations file at ``path``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(str(path), f"cannot read: {exc}") from None
+    text = read_text(path)
     return load_annotations(text, str(path))
 
 

@@ -32,7 +32,7 @@ from scraper.model import (
     Spec,
     TableRow,
 )
-from scraper.yaml_document import check_schema, load_yaml
+from scraper.yaml_document import check_schema, load_yaml, read_text
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 SCHEMA_PATH = SPEC_DIR / "errors.schema.json"
@@ -205,12 +205,7 @@ def read_spec(path: Path, missing_ok: bool = False) -> Spec:
     """Load the spec at ``path``; an empty spec when it is absent and ``missing_ok``."""
     if missing_ok and not path.exists():
         return Spec(())
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(str(path), f"cannot read: {exc}") from None
+    text = read_text(path)
     return load_spec(text, str(path))
 
 

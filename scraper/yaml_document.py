@@ -8,12 +8,24 @@ error, naming the field as ``$.products[0].errors[3].code``).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
 
 from scraper.exceptions import SpecError
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 file's text; a missing or unreadable file is a :class:`SpecError` naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(str(path), "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise SpecError(str(path), f"cannot read: {reason}") from None
 
 
 def load_yaml(text: str, origin: str, expected: str) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,19 @@ def without_coverage() -> dict[str, str]:
 def httpserver_listen_address() -> tuple[str, int]:
     """pytest-httpserver listens on 127.0.0.1 (not ``localhost``, which may mean ::1)."""
     return ("127.0.0.1", 0)
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``root`` (dotfiles included): its bytes and its modification time."""
+    return {
+        path.relative_to(root).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def copy_workspace(template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of ``template`` under ``tmp_path``, modification times kept."""
+    root = tmp_path / "work"
+    shutil.copytree(template, root, copy_function=shutil.copy2)
+    return root

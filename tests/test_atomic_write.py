@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import pytest
 import scraper.atomic_write
 from scraper.atomic_write import Tree, write_tree, write_trees
 from scraper.exceptions import OutputError
-from tests.conftest import FIXTURES, REPO, run_cli
+from tests.conftest import FIXTURES, REPO, copy_workspace, run_cli, snapshot
 
 OLD = {
     "pkg/__init__.py": "x = 1\n",
@@ -41,17 +40,6 @@ NEW = {
     "README.md": "# new\n",
     "docs/new/deep.md": "deep\n",  # in directories that do not exist yet
 }  # and pkg/gone.py is pruned
-
-
-def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file and directory under ``root``, dotfiles included, with bytes and mtimes."""
-    return {
-        path.relative_to(root).as_posix(): (
-            path.read_bytes() if path.is_file() else b"<dir>",
-            path.stat().st_mtime_ns if path.is_file() else 0,
-        )
-        for path in sorted(root.rglob("*"))
-    }
 
 
 @pytest.fixture
@@ -273,9 +261,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def workspace(template: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "work"
-    shutil.copytree(template, root, copy_function=shutil.copy2)
-    return root
+    """A fresh copy of the template (mtimes kept), also the subprocess's working directory."""
+    return copy_workspace(template, tmp_path)
 
 
 def wrapped(workspace: Path, patch: str, *args: str | Path) -> subprocess.Popen[str]:

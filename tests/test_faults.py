@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import socket
 import threading
 import time
@@ -28,7 +27,7 @@ from werkzeug import Request, Response
 
 from scraper.parse import parse_document
 from scraper.spec import read_spec
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, copy_workspace, run_cli, snapshot
 from tests.raw_server import RawServer, http_reply
 
 MINI = FIXTURES / "mini.html"
@@ -82,18 +81,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def workspace(template: Path, tmp_path: Path) -> Path:
     """A fresh copy of the template (mtimes kept), also the subprocess's working directory."""
-    root = tmp_path / "work"
-    shutil.copytree(template, root, copy_function=shutil.copy2)
-    return root
-
-
-def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file under ``root`` (dotfiles included): its bytes and its mtime."""
-    return {
-        path.relative_to(root).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
+    return copy_workspace(template, tmp_path)
 
 
 @dataclass

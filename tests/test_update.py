@@ -20,7 +20,7 @@ from scraper.model import Spec
 from scraper.sources import find_source
 from scraper.spec import read_spec
 from scraper.update import Job, pr_body, update_spec
-from tests.conftest import REPO, history_files, run_cli, upstream_file
+from tests.conftest import REPO, history_files, run_cli, snapshot, upstream_file
 
 CODE_HEADING = re.compile(r"^#{1,6} *\\?(-\d{3,5})\b")
 ANY_HEADING = re.compile(r"^#{1,6} ")
@@ -72,15 +72,6 @@ def update(
         tmp_path / "generated",
         *extra,
     )
-
-
-def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file under ``root``: its bytes and its modification time."""
-    return {
-        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -247,18 +247,21 @@ def today_utc() -> str:
 
 def add_generate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser("generate", help="render the spec into generated/")
-    command.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
-    add_annotations_option(command)
-    command.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    add_render_options(command)
     command.set_defaults(handler=run_generate)
 
 
 def add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser("check", help="exit 1 with a diff when generated/ is stale")
+    add_render_options(command)
+    command.set_defaults(handler=run_check)
+
+
+def add_render_options(command: argparse.ArgumentParser) -> None:
+    """What ``generate`` and ``check`` render from, and where the tree lives."""
     command.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
     add_annotations_option(command)
     command.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    command.set_defaults(handler=run_check)
 
 
 def add_annotations_option(command: argparse.ArgumentParser) -> None:
@@ -442,20 +445,22 @@ def has_history(errors: Sequence[object]) -> bool:
     return any(getattr(e, "added", None) or getattr(e, "removed", None) for e in errors)
 
 
-def run_generate(args: argparse.Namespace) -> int:
+def rendered_tree(args: argparse.Namespace) -> dict[str, str]:
+    """The tree ``--spec`` and its annotations render to, as ``generate`` would write it."""
     spec = read_spec(args.spec)
     annotations, origin = annotations_of(args)
-    files = render_all(spec, annotations, origin)
+    return render_all(spec, annotations, origin)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    files = rendered_tree(args)
     changed = write_tree(args.out, files)
     print(f"generated {len(files)} files into {args.out}/ ({len(changed)} changed)")
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
-    spec = read_spec(args.spec)
-    annotations, origin = annotations_of(args)
-    files = render_all(spec, annotations, origin)
-    diff = tree_diff(args.out, files)
+    diff = tree_diff(args.out, rendered_tree(args))
     if diff:
         sys.stdout.writelines(diff)
         raise StaleOutputError(str(args.out), "stale; run 'make generate' and commit the result")

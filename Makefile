@@ -61,12 +61,13 @@ backfill: $(STAMP) ## rebuild the spec's history from HISTORY (oldest revision f
 	$(PY) scripts/backfill.py --history $(HISTORY) --spec $(SPEC) --quiet
 	$(MAKE) --no-print-directory generate
 
-lint: $(STAMP) ## ruff (lint, format) and mypy --strict, on the tooling and the generated package
-	@echo "==> ruff check, ruff format --check and mypy --strict on scraper/ scripts/ tests/ generated/"
-	$(BIN)/ruff check scraper scripts tests generated
-	$(BIN)/ruff format --check scraper scripts tests generated
+lint: $(STAMP) ## ruff (lint, format) and mypy --strict, on the tooling, the runtime and the generated package
+	@echo "==> ruff check, ruff format --check and mypy --strict on scraper/ scripts/ tests/ runtime/ generated/"
+	$(BIN)/ruff check scraper scripts tests runtime generated
+	$(BIN)/ruff format --check scraper scripts tests runtime generated
 	$(BIN)/mypy
 	@# mypy 2 type-checks for Python 3.10 and newer only; the package itself supports 3.9.
+	@# The runtime (runtime/python) is checked as part of the package it is copied into.
 	$(BIN)/mypy --strict --python-version 3.10 generated/binance_errors
 
 lint-workflows: $(STAMP) ## zizmor (offline) and the schemas of the workflows, dependabot and pre-commit

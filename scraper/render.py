@@ -47,14 +47,10 @@ from scraper.spec import spec_to_data
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 RUFF_CONFIG = TEMPLATES_DIR.parent / "pyproject.toml"
 PACKAGE = "binance_errors"
-PACKAGE_TEMPLATES = {
-    "__init__.py": "package/__init__.py.j2",
-    "__main__.py": "package/__main__.py.j2",
-    "_errors.py": "package/_errors.py.j2",
-    "_runtime.py": "package/_runtime.py.j2",
-    "_matching.py": "package/_matching.py.j2",
-    "py.typed": "package/py.typed.j2",
-}
+RUNTIME_DIR = TEMPLATES_DIR.parent / "runtime" / "python" / PACKAGE
+"""The package's hand-written modules, which do not depend on the spec: copied as they are."""
+PACKAGE_TEMPLATES = {"__init__.py": "package/__init__.py.j2"}
+"""The package's modules that depend on the spec, besides one module per product."""
 IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
@@ -88,9 +84,10 @@ def render_all(
         "package": PACKAGE,
         "json_data": json_data(spec, annotations, resolved),
     }
-    files: dict[str, str] = {}
+    python: dict[str, str] = {}
     for name, template in PACKAGE_TEMPLATES.items():
-        files[f"{PACKAGE}/{name}"] = env.get_template(template).render(context)
+        python[f"{PACKAGE}/{name}"] = env.get_template(template).render(context)
+    files: dict[str, str] = {}
     for product in spec.products:
         product_context = {
             **context,
@@ -99,7 +96,7 @@ def render_all(
             "patterns": patterns_of(product_messages(product)),
             "annotations": resolved[product.id],
         }
-        files[f"{PACKAGE}/{product.id}.py"] = env.get_template("package/product.py.j2").render(
+        python[f"{PACKAGE}/{product.id}.py"] = env.get_template("package/product.py.j2").render(
             product_context
         )
         files[f"docs/{product.id}.md"] = env.get_template("product.md.j2").render(product_context)
@@ -107,9 +104,23 @@ def render_all(
         {**context, "clashes": code_clashes(spec)}
     )
     files["errors.json"] = env.get_template("errors.json.j2").render(context)
-    python = {path: text for path, text in files.items() if path.endswith(".py")}
-    files.update(format_python(python))
-    return files
+    return {**runtime_files(), **format_python(python), **files}
+
+
+def runtime_files() -> dict[str, str]:
+    """Every file of ``runtime/python/binance_errors``, keyed by its path in ``generated/``.
+
+    They are copied byte for byte: they are Python source that ruff, mypy and
+    the tests read as it is, so they are already formatted.
+    """
+    try:
+        return {
+            f"{PACKAGE}/{path.name}": path.read_text(encoding="utf-8")
+            for path in sorted(RUNTIME_DIR.iterdir())
+            if path.is_file() and path.suffix in (".py", ".typed")
+        }
+    except OSError as exc:
+        raise SpecError(str(RUNTIME_DIR), f"cannot read the package runtime: {exc}") from None
 
 
 def environment() -> jinja2.Environment:

@@ -12,8 +12,9 @@ from binance_errors._runtime import MessageTable, TableRow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from binance_errors._advice import Annotation
     from binance_errors._errors import BinanceAPIError
-    from binance_errors._matching import Annotation, MessageMatch
+    from binance_errors._matching import MessageMatch
 
 __version__ = "2026.5.18"
 
@@ -60,12 +61,16 @@ def __getattr__(name: str) -> object:
 
         globals()[name] = BinanceAPIError
         return BinanceAPIError
-    if name in ("Annotation", "MessageMatch"):
-        from binance_errors import _matching
+    if name == "Annotation":
+        from binance_errors._advice import Annotation
 
-        value = getattr(_matching, name)
-        globals()[name] = value
-        return value
+        globals()[name] = Annotation
+        return Annotation
+    if name == "MessageMatch":
+        from binance_errors._matching import MessageMatch
+
+        globals()[name] = MessageMatch
+        return MessageMatch
     if name in PRODUCTS:
         import sys
 

@@ -15,14 +15,15 @@ import importlib
 import json
 import sys
 
-from binance_errors import PRODUCTS
+from . import PRODUCTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import ModuleType
 
-    from binance_errors._matching import Annotation, MessageMatch
+    from ._advice import Annotation
+    from ._matching import MessageMatch
 
 UNKNOWN_CODE = 1
 

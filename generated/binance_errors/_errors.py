@@ -7,14 +7,13 @@ when :meth:`BinanceAPIError.from_payload` needs them.
 
 from __future__ import annotations
 
-from binance_errors._matching import Annotation, MessageMatch
+from ._advice import Annotation
+from ._matching import MessageMatch
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any
-
-PACKAGE = "binance_errors"
 
 
 class BinanceAPIError(Exception):
@@ -157,7 +156,7 @@ def product_module(product: object) -> ModuleType:
         raise ValueError(f"unknown product {product!r}; expected one of: {', '.join(PRODUCTS)}")
     import importlib
 
-    return importlib.import_module(f"{PACKAGE}.{product}")
+    return importlib.import_module(f".{product}", __package__)
 
 
 def decode_payload(payload: object) -> tuple[dict[str, object] | None, str | None]:

@@ -1,8 +1,8 @@
 """The table types every product module builds at import. Standard library only.
 
 Importing this module imports nothing else. Matching and annotations live in
-:mod:`binance_errors._matching`, loaded on the first ``match()`` or
-``annotation()`` call, so importing a product stays cheap. There is no
+:mod:`binance_errors._matching` and :mod:`binance_errors._advice`, loaded on the first
+``match()`` or ``annotation()`` call, so importing a product stays cheap. There is no
 ``from __future__ import annotations`` (it imports ``__future__``):
 annotations that Python 3.9 cannot evaluate are strings.
 """

@@ -11,7 +11,8 @@ from binance_errors._runtime import MessageTable, TableRow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from binance_errors._matching import Annotation, MessageMatch, MessageMatcher
+    from binance_errors._advice import Annotation
+    from binance_errors._matching import MessageMatch, MessageMatcher
 
 
 PRODUCT = "wallet"
@@ -359,7 +360,7 @@ def annotation(code: int) -> "Annotation":
             if low <= code <= high:
                 fields = range_fields
                 break
-    from binance_errors._matching import Annotation
+    from binance_errors._advice import Annotation
 
     return Annotation(*fields)
 

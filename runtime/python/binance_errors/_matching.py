@@ -1,12 +1,12 @@
-"""Message matching and annotations, loaded on first use. Standard library only.
+"""Message matching, loaded on the first ``match()`` call. Standard library only.
 
-Importing this module imports nothing but :mod:`{{ package }}._runtime`:
+Importing this module imports nothing but :mod:`binance_errors._runtime`:
 ``re`` is imported when a :class:`MessageMatcher` first matches. There is no
 ``from __future__ import annotations`` (it imports ``__future__``):
 annotations that Python 3.9 cannot evaluate are strings.
 """
 
-from {{ package }}._runtime import MessageTable, TableRow
+from ._runtime import MessageTable, TableRow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,54 +61,6 @@ class MessageMatch:
 
     def _key(self) -> "tuple[int, str, tuple[str, ...], TableRow | None]":
         return (int(self.code), self.template, self.params, self.table_row)
-
-
-class Annotation:
-    """What a code means for a caller, from the project's hand-written annotations.
-
-    ``retryable``: the condition is transient and the same request may succeed
-    when sent again after a back-off. ``execution_unknown``: the request may
-    have taken effect; check the order or account before sending it again.
-    ``reasons`` are the one-line reasons of the rules that decided this.
-    """
-
-    __slots__ = ("category", "execution_unknown", "reasons", "retryable")
-
-    category: str
-    retryable: bool
-    execution_unknown: bool
-    reasons: tuple[str, ...]
-
-    def __init__(
-        self, category: str, retryable: bool, execution_unknown: bool, reasons: tuple[str, ...]
-    ) -> None:
-        object.__setattr__(self, "category", category)
-        object.__setattr__(self, "retryable", retryable)
-        object.__setattr__(self, "execution_unknown", execution_unknown)
-        object.__setattr__(self, "reasons", reasons)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __repr__(self) -> str:
-        return (
-            f"Annotation(category={self.category!r}, retryable={self.retryable!r},"
-            f" execution_unknown={self.execution_unknown!r}, reasons={self.reasons!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Annotation):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __reduce__(self) -> "tuple[type[Annotation], tuple[object, ...]]":
-        return (Annotation, self._key())
-
-    def _key(self) -> tuple[str, bool, bool, tuple[str, ...]]:
-        return (self.category, self.retryable, self.execution_unknown, self.reasons)
 
 
 MAX_TEMPLATED_LENGTH = 4096
@@ -190,10 +142,15 @@ class MessageMatcher:
         exact: dict[int, dict[str, MessageMatch]] = {}
         templated: dict[str, list[tuple[int, TableRow | None]]] = {}
         documented = [
-            (code, message, None) for code, messages in self._messages.items() for message in messages
+            (code, message, None)
+            for code, messages in self._messages.items()
+            for message in messages
         ]
         rows = [
-            (code, row.message, row) for table in self._tables for row in table.rows for code in table.codes
+            (code, row.message, row)
+            for table in self._tables
+            for row in table.rows
+            for code in table.codes
         ]
         for code, message, row in documented + rows:
             if message in sources:

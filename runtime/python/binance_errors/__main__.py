@@ -1,4 +1,4 @@
-"""``python -m {{ package }} explain CODE [MESSAGE]``: what an error code means.
+"""``python -m binance_errors explain CODE [MESSAGE]``: what an error code means.
 
 Prints the code's name, section, category and flags, with the reasons the
 project's annotations give; with a MESSAGE, also the documented message it
@@ -15,14 +15,15 @@ import importlib
 import json
 import sys
 
-from {{ package }} import PRODUCTS
+from . import PRODUCTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import ModuleType
 
-    from {{ package }}._matching import Annotation, MessageMatch
+    from ._advice import Annotation
+    from ._matching import MessageMatch
 
 UNKNOWN_CODE = 1
 

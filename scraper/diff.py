@@ -2,9 +2,11 @@
 
 :func:`diff_specs` compares two :class:`~scraper.model.Spec` values product by
 product: codes added, removed (tombstoned), returned, deleted outright,
-renamed, their messages, aliases and sections, renamed sections, and the
-message tables' rows. Sections and tables are matched by content (see
-:mod:`scraper.merge`), so a renamed heading shows as a rename.
+renamed, their messages, notes, aliases and sections, renamed sections, and
+the message tables' rows. Former messages follow from the messages (a message
+a code drops becomes one), so they are not listed apart. Sections and tables
+are matched by content (see :mod:`scraper.merge`), so a renamed heading shows
+as a rename.
 
 :func:`to_markdown` is the pull-request body, :func:`to_json` the same for
 machines; both start with :func:`summary_line` and order everything
@@ -110,6 +112,7 @@ class ProductDiff:
     deleted: tuple[ErrorEntry, ...] = ()
     renamed: tuple[CodeRename, ...] = ()
     messages: tuple[MessageChange, ...] = ()
+    notes: tuple[MessageChange, ...] = ()
     aliases: tuple[AliasChange, ...] = ()
     moved: tuple[SectionMove, ...] = ()
     sections_renamed: tuple[tuple[str, str], ...] = ()
@@ -128,6 +131,7 @@ class ProductDiff:
                 self.deleted,
                 self.renamed,
                 self.messages,
+                self.notes,
                 self.aliases,
                 self.moved,
                 self.sections_renamed,
@@ -194,6 +198,9 @@ def diff_present(old: Product, new: Product, status: str) -> ProductDiff:
             MessageChange(a.code, a.name, b.messages, a.messages)
             for b, a in both
             if b.messages != a.messages
+        ),
+        notes=tuple(
+            MessageChange(a.code, a.name, b.notes, a.notes) for b, a in both if b.notes != a.notes
         ),
         aliases=tuple(change for b, a in both if (change := alias_change(b, a))),
         moved=tuple(
@@ -289,6 +296,7 @@ def product_summary(diff: ProductDiff) -> str:
         (len(diff.deleted), "code", "deleted from the spec"),
         (len(diff.renamed), "code", "renamed"),
         (len(diff.messages), "code", "with changed messages"),
+        (len(diff.notes), "code", "with changed notes"),
         (len(diff.aliases), "code", "with changed aliases"),
         (len(diff.moved), "code", "moved to another section"),
         (len(diff.sections_renamed), "section", "renamed"),
@@ -373,6 +381,11 @@ def product_markdown(diff: ProductDiff) -> list[str]:
         [line for change in diff.messages for line in message_lines(change)],
         len(diff.messages),
     )
+    lines += block(
+        "Notes changed",
+        [line for change in diff.notes for line in message_lines(change, "notes")],
+        len(diff.notes),
+    )
     lines += block("Aliases changed", [alias_line(c) for c in diff.aliases])
     lines += block(
         "Sections renamed",
@@ -394,14 +407,14 @@ def messages_markdown(messages: Iterable[str]) -> str:
     return " ".join(texts) if texts else "(no message)"
 
 
-def message_lines(change: MessageChange) -> list[str]:
+def message_lines(change: MessageChange, what: str = "messages") -> list[str]:
     gone = [m for m in change.before if m not in change.after]
     new = [m for m in change.after if m not in change.before]
     lines = [f"- `{change.code}` `{change.name}`"]
     lines += [f"  - before: {quoted(m)}" for m in gone]
     lines += [f"  - after: {quoted(m)}" for m in new]
     if not gone and not new:
-        lines.append("  - same messages, new order")
+        lines.append(f"  - same {what}, new order")
     return lines
 
 
@@ -466,6 +479,7 @@ def entry_data(entry: ErrorEntry) -> dict[str, Any]:
         "name": entry.name,
         "section": entry.section,
         "messages": list(entry.messages),
+        "notes": list(entry.notes),
         "added": entry.added,
         "removed": entry.removed,
     }
@@ -506,6 +520,10 @@ def product_data(diff: ProductDiff) -> dict[str, Any]:
         "messages_changed": [
             {"code": c.code, "name": c.name, "before": list(c.before), "after": list(c.after)}
             for c in diff.messages
+        ],
+        "notes_changed": [
+            {"code": c.code, "name": c.name, "before": list(c.before), "after": list(c.after)}
+            for c in diff.notes
         ],
         "aliases_changed": [
             {"code": c.code, "name": c.name, "added": list(c.added), "removed": list(c.removed)}

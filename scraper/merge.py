@@ -6,8 +6,15 @@ one (exactly what the page says now) and the date of the run:
 * a code new to the spec gets ``added: DATE``; a code the page no longer lists
   is kept as a tombstone with ``removed: DATE``; a tombstone that comes back
   loses ``removed`` and keeps its first ``added`` date;
-* messages, title, section and aliases are the page's; tombstones keep theirs,
-  except that a renamed section renames the tombstones' section too;
+* messages, notes, title, section and aliases are the page's; tombstones keep
+  theirs, except that a renamed section renames the tombstones' section too;
+* a message a live code (or one of its aliases) no longer gives moves to the
+  code's ``former_messages``, with ``last_seen`` = the product's ``revised``
+  date before this update: the date of the newest revision merged that still
+  documented it. A former message the page gives again leaves the list. A
+  returning tombstone's dropped messages get ``last_seen: null`` (unknown);
+* ``revised`` becomes ``DATE`` when the merge changed anything, and stays as
+  it was otherwise;
 * names are stable: a code keeps the name the spec gives it unless upstream
   renamed it; a name a code loses (a rename, a dropped alias) is kept in
   ``former_names`` so it stays importable. A newcomer whose name is already
@@ -32,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from scraper.exceptions import ShrinkError
-from scraper.model import Alias, ErrorEntry, MessageTable, Product
+from scraper.model import Alias, ErrorEntry, FormerMessage, MessageTable, Product
 from scraper.spec import sort_errors
 
 MAX_LOST_SHARE = 0.10
@@ -54,23 +61,26 @@ def merge_product(old: Product | None, fresh: Product, date: str) -> Product:
     book = NameBook(previous.values())
     renamed = section_renames(old, fresh) if old else {}
     merged: dict[int, ErrorEntry] = {}
+    last_seen = old.revised if old else None
     for entry in sorted(fresh.errors, key=lambda e: (e.code not in previous, -e.code)):
         before = previous.get(entry.code)
         if before is None:
             merged[entry.code] = newcomer(entry, book, date)
         else:
-            merged[entry.code] = carried_over(before, entry, book)
+            merged[entry.code] = carried_over(before, entry, book, last_seen)
     for code, before in previous.items():
         if code not in merged:
             merged[code] = tombstone(before, renamed, date)
-    return Product(
+    product = Product(
         id=fresh.id,
         title=fresh.title,
         source=fresh.source,
         last_updated=fresh.last_updated,
         errors=sort_errors(merged.values()),
         tables=stable_table_ids(old.tables if old else (), fresh.tables),
+        revised=old.revised if old else None,
     )
+    return product if product == old else replace(product, revised=date)
 
 
 def newcomer(entry: ErrorEntry, book: NameBook, date: str) -> ErrorEntry:
@@ -80,8 +90,14 @@ def newcomer(entry: ErrorEntry, book: NameBook, date: str) -> ErrorEntry:
     return replace(entry, name=name, aliases=aliases, added=date, removed=None, former_names=())
 
 
-def carried_over(before: ErrorEntry, entry: ErrorEntry, book: NameBook) -> ErrorEntry:
-    """A code the spec had and the page lists: the page's text under stable names."""
+def carried_over(
+    before: ErrorEntry, entry: ErrorEntry, book: NameBook, last_seen: str | None
+) -> ErrorEntry:
+    """A code the spec had and the page lists: the page's text under stable names.
+
+    Messages it gave before and not now become former messages seen last on
+    ``last_seen`` (unknown for a code that was a tombstone).
+    """
     own = (before.name, *(a.name for a in before.aliases), *before.former_names)
     name = book.keep_or_claim(entry.name, entry.code, own)
     aliases = tuple(
@@ -96,7 +112,28 @@ def carried_over(before: ErrorEntry, entry: ErrorEntry, book: NameBook) -> Error
         added=before.added,
         removed=None,
         former_names=former,
+        former_messages=former_messages(before, entry, last_seen if before.live else None),
     )
+
+
+def documented_messages(entry: ErrorEntry) -> tuple[str, ...]:
+    """The code's messages, then its aliases', without repeats."""
+    own = (*entry.messages, *(m for alias in entry.aliases for m in alias.messages))
+    return tuple(dict.fromkeys(own))
+
+
+def former_messages(
+    before: ErrorEntry, entry: ErrorEntry, last_seen: str | None
+) -> tuple[FormerMessage, ...]:
+    """``before``'s former messages the page does not give again, then the ones it just dropped."""
+    now = set(documented_messages(entry))
+    kept = [former for former in before.former_messages if former.message not in now]
+    dropped = [
+        FormerMessage(message, last_seen)
+        for message in documented_messages(before)
+        if message not in now
+    ]
+    return (*kept, *dropped)
 
 
 def tombstone(before: ErrorEntry, renamed: dict[str, str], date: str) -> ErrorEntry:

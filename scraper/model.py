@@ -23,6 +23,20 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class FormerMessage:
+    """A message a code's page used to give and no longer does.
+
+    ``last_seen`` is the date of the newest page revision merged into the spec
+    that still documented it: the product's ``revised`` date just before the
+    update that found it gone (see :func:`scraper.merge.merge_product`).
+    ``None`` when the spec had no such date (a product built by ``scrape``).
+    """
+
+    message: str
+    last_seen: str | None
+
+
+@dataclass(frozen=True)
 class ErrorEntry:
     """One error code as documented under its ``-NNNN NAME`` heading.
 
@@ -32,6 +46,11 @@ class ErrorEntry:
     names the code had in an earlier version of the spec (upstream renamed
     it, or dropped an alias); they stay importable so consumers' code keeps
     working.
+
+    ``messages`` are what the server may send (templates); ``notes`` are the
+    page's prose about the code that describes rather than quotes a message
+    (``This code is sent when ...``; see :func:`scraper.parse.is_note`).
+    ``former_messages`` are messages earlier revisions of the page gave.
     """
 
     code: int
@@ -43,6 +62,8 @@ class ErrorEntry:
     added: str | None = None
     removed: str | None = None
     former_names: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    former_messages: tuple[FormerMessage, ...] = ()
 
     @property
     def live(self) -> bool:
@@ -87,7 +108,12 @@ class Source:
 
 @dataclass(frozen=True)
 class Product:
-    """One Binance API's error codes: the unit of the spec and of the output."""
+    """One Binance API's error codes: the unit of the spec and of the output.
+
+    ``revised`` is the date of the newest update that changed the product (the
+    page revision it reflects); ``None`` for a product built by ``scrape``,
+    which records no dates.
+    """
 
     id: str
     title: str
@@ -95,6 +121,7 @@ class Product:
     last_updated: str | None
     errors: tuple[ErrorEntry, ...]
     tables: tuple[MessageTable, ...]
+    revised: str | None = None
 
     def error(self, code: int) -> ErrorEntry | None:
         """The entry for ``code``, or ``None``."""

@@ -5,10 +5,14 @@ markdown-it-py, then the same BeautifulSoup walk reads the headings, bullets
 and tables. The walk is driven by what the page says, not by class names:
 
 * a heading ``-NNNN NAME`` starts an error code; its bullets (or, failing
-  those, its paragraphs) are the messages;
+  those, its paragraphs) are the messages, except those that describe the
+  code rather than quote a message, which are its notes (:func:`is_note`); a
+  heading whose free text reads as a sentence (``-2021 Order cancel-replace
+  partially failed``) gives that text as the code's first message;
 * the nearest heading above it that is not a code is its section;
 * a table after the first code is a message table, titled by the heading
-  above it;
+  above it; a note that links to it (``Potential error messages can be found
+  in [Filter Failures](#filter-failures)``) binds its code to it too;
 * the codes' region ends at the first heading above the section level (the
   zh-CN half of a bilingual capture, or the next page of a composite one).
 
@@ -21,8 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
@@ -53,6 +58,14 @@ QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]*)[\"\u201d]")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*\n", re.DOTALL)
 FILTER_FAILURE = "Filter failure"
 FILTER_FAILURE_CODES = (-1013,)
+NOTE_OPENINGS = (
+    "This code is sent when",
+    "This indicates",
+    "This replaces error code",
+    "Potential error messages can be found",
+)
+NOTE_PHRASES = ("(i.e. ", "it will throw an error")
+SLUG_DROPPED = re.compile(r"[^\w\- ]")
 HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 TABLE_DELIMITER = re.compile(r" {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*")
 BLOCK_START = re.compile(r" {0,3}(#|```|~~~|[-=]{3,}\s*$)")
@@ -311,20 +324,43 @@ class PageBuilder:
     paragraphs: list[str] = field(default_factory=list)
     has_list: bool = False
     intro: list[str] = field(default_factory=list)
+    references: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    anchors: dict[str, str] = field(default_factory=dict)
+    pending_anchors: list[str] = field(default_factory=list)
+    paragraph_elements: list[tuple[str, Tag]] = field(default_factory=list)
 
     def add(self, block: Block) -> None:
         if block.kind == "heading":
             self.add_heading(block)
         elif block.kind == "list":
-            items = [inline_text(li) for li in block.element.find_all("li", recursive=False)]
-            self.add_messages(items) if self.current is not None else self.intro.extend(items)
+            items = block.element.find_all("li", recursive=False)
+            texts = [inline_text(li) for li in items]
+            if self.current is not None:
+                for li, text in zip(items, texts):
+                    self.add_reference_links(text, li)
+                self.add_messages(texts)
+            else:
+                self.intro.extend(texts)
             self.has_list = True
         elif block.kind == "paragraph":
             text = inline_text(block.element)
             self.refuse_code_paragraph(text)
-            self.add_paragraph(text) if self.current is not None else self.intro.append(text)
+            self.pending_anchors += element_ids(block.element)
+            if self.current is not None:
+                self.add_paragraph(text, block.element)
+            else:
+                self.intro.append(text)
         elif block.kind == "table" and self.order:
             self.add_table(block.element)
+
+    def add_reference_links(self, text: str, element: Tag) -> None:
+        """Keep the links of a note (fragment, link text): they may name message tables."""
+        if self.current is None or not is_note(text):
+            return
+        links = self.references.setdefault(self.current, [])
+        for link in element.find_all("a", href=True):
+            fragment = urllib.parse.unquote(str(link["href"]).partition("#")[2])
+            links.append((fragment, inline_text(link, breaks=False)))
 
     def add_heading(self, block: Block) -> None:
         self.flush_paragraphs()
@@ -341,7 +377,9 @@ class PageBuilder:
             while self.headings and self.headings[-1][0] >= block.level:
                 self.headings.pop()
             self.headings.append((block.level, block.text))
+            self.pending_anchors += [*element_ids(block.element), slug_of_heading(block.text)]
             return
+        self.pending_anchors = []
         self.start_code(parsed, block.level)
         self.current_heading = block.text
 
@@ -353,6 +391,8 @@ class PageBuilder:
             section = self.section_for(level)
             self.entries[parsed.code] = ErrorEntry(parsed.code, name, section, (), title)
             self.order.append(parsed.code)
+            if title is not None and title_is_message(title):
+                self.add_messages([title])
         elif existing.name != name and all(a.name != name for a in existing.aliases):
             self.entries[parsed.code] = replace_aliases(
                 existing, (*existing.aliases, Alias(name, ()))
@@ -365,16 +405,19 @@ class PageBuilder:
                 return text
         return self.headings[-1][1] if self.headings else ""
 
-    def add_messages(self, messages: list[str]) -> None:
+    def add_messages(self, texts: list[str]) -> None:
+        """Add the texts under the current heading: notes to the code, the rest as messages."""
         if self.current is None:
             return
         entry = self.entries[self.current]
-        fresh = tuple(m for m in messages if m)
+        notes = tuple(t for t in texts if t and is_note(t) and t not in entry.notes)
+        if notes:
+            entry = replace(entry, notes=entry.notes + notes)
+            self.entries[self.current] = entry
+        fresh = tuple(m for m in texts if m and not is_note(m))
         if self.current_name == entry.name:
             merged = entry.messages + tuple(m for m in fresh if m not in entry.messages)
-            self.entries[self.current] = ErrorEntry(
-                entry.code, entry.name, entry.section, merged, entry.title, entry.aliases
-            )
+            self.entries[self.current] = replace(entry, messages=merged)
             return
         aliases = tuple(
             Alias(a.name, a.messages + tuple(m for m in fresh if m not in a.messages))
@@ -384,15 +427,19 @@ class PageBuilder:
         )
         self.entries[self.current] = replace_aliases(entry, aliases)
 
-    def add_paragraph(self, text: str) -> None:
+    def add_paragraph(self, text: str, element: Tag) -> None:
         if not self.has_list and text:
             self.paragraphs.append(text)
+            self.paragraph_elements.append((text, element))
 
     def flush_paragraphs(self) -> None:
-        """A code with no bullets keeps its paragraphs as messages."""
+        """A code with no bullets keeps its paragraphs as messages (or notes)."""
         if self.paragraphs and not self.has_list:
+            for text, element in self.paragraph_elements:
+                self.add_reference_links(text, element)
             self.add_messages(self.paragraphs)
         self.paragraphs = []
+        self.paragraph_elements = []
 
     def add_table(self, table: Tag) -> None:
         self.flush_paragraphs()
@@ -402,9 +449,13 @@ class PageBuilder:
             title = self.headings[-1][1] if self.headings else "Messages"
         self.current = None
         rows = table_rows(table)
+        anchors, self.pending_anchors = self.pending_anchors, []
         if rows:
             context = " ".join([title, *self.intro]) if not CODE_REFERENCE.search(title) else title
-            self.tables.append(classify_table(title, context, rows, {t.id for t in self.tables}))
+            found = classify_table(title, context, rows, {t.id for t in self.tables})
+            self.tables.append(found)
+            for anchor in anchors:
+                self.anchors.setdefault(anchor, found.id)
 
     def refuse_code_paragraph(self, text: str) -> None:
         """A paragraph that reads ``-NNNN NAME`` and nothing else is a heading that lost its tag.
@@ -423,6 +474,30 @@ class PageBuilder:
                 " expected codes as headings (has the page's markup changed?)",
             )
 
+    def bind_referenced_tables(self) -> list[MessageTable]:
+        """The tables, each also bound to the codes whose notes link to it.
+
+        A note's link names a table by its fragment (``#filter-failures``): the
+        id of an element (``<a id="other-errors">``, a heading's ``id``) or the
+        slug of a heading (:func:`slug_of_heading`) that comes before the table
+        with no code heading in between. Failing that, by its text: the table
+        whose title is the link text, ignoring case and spacing. A link that
+        names no table binds nothing.
+        """
+        by_title = {" ".join(t.title.lower().split()): t.id for t in self.tables}
+        bound: dict[str, list[int]] = {}
+        for code in self.order:
+            for fragment, text in self.references.get(code, ()):
+                table_id = self.anchors.get(fragment) or by_title.get(
+                    " ".join(text.lower().split())
+                )
+                if table_id is not None:
+                    bound.setdefault(table_id, []).append(code)
+        return [
+            replace(t, codes=tuple(dict.fromkeys((*t.codes, *bound.get(t.id, ())))))
+            for t in self.tables
+        ]
+
     def refuse_lost_messages(self, entries: list[ErrorEntry]) -> None:
         """Refuse a page whose codes mostly have no message: the lists are gone, not the text.
 
@@ -434,7 +509,9 @@ class PageBuilder:
         every code.
         """
         bare = [
-            e.code for e in entries if not e.messages and not any(a.messages for a in e.aliases)
+            e.code
+            for e in entries
+            if not e.messages and not e.notes and not any(a.messages for a in e.aliases)
         ]
         if bare and (len(bare) == len(entries) or len(bare) > max(1, len(entries) // 10)):
             raise PageError(
@@ -447,11 +524,58 @@ class PageBuilder:
         self.flush_paragraphs()
         entries = resolve_name_clashes([self.entries[code] for code in self.order])
         self.refuse_lost_messages(entries)
-        return Page(tuple(entries), tuple(self.tables), updated)
+        return Page(tuple(entries), tuple(self.bind_referenced_tables()), updated)
 
 
 def replace_aliases(entry: ErrorEntry, aliases: tuple[Alias, ...]) -> ErrorEntry:
-    return ErrorEntry(entry.code, entry.name, entry.section, entry.messages, entry.title, aliases)
+    return replace(entry, aliases=aliases)
+
+
+def is_note(text: str) -> bool:
+    """Whether a bullet under a code describes the code rather than quotes a message.
+
+    Such text becomes one of the code's ``notes``, never a message template.
+    The rules, checked on the text as a reader sees it (case-sensitive):
+
+    * it starts with one of :data:`NOTE_OPENINGS`: ``This code is sent when``
+      (Spot ``-2021``), ``This indicates`` (futures ``-2022``, ``-4112``),
+      ``This replaces error code`` (margin and wallet ``-1099``),
+      ``Potential error messages can be found`` (Spot ``-1013``);
+    * or it holds one of :data:`NOTE_PHRASES`: an explanation in brackets,
+      ``(i.e. `` (Spot ``-1013``: ``The request is rejected by the API. (i.e.
+      The request didn't reach the Matching Engine.)``), or says when the error
+      is raised, ``it will throw an error`` (Spot ``-1160``).
+
+    These are all the descriptive bullets of every capture and every Spot
+    and Spot Testnet revision 2020-2026 (``tests/test_parse.py`` lists them).
+    """
+    return text.startswith(NOTE_OPENINGS) or any(phrase in text for phrase in NOTE_PHRASES)
+
+
+def title_is_message(title: str) -> bool:
+    """Whether a code heading's free text reads as a message rather than a name.
+
+    True for text with a space and a lower-case letter and no underscore:
+    ``Order cancel-replace partially failed``, ``Request Throttled``; false
+    for names written otherwise (``TOO MANY REQUESTS``,
+    ``Exceed_Maximum_Modify_Order_Limit``, ``class``).
+    """
+    return " " in title and "_" not in title and any(c.islower() for c in title)
+
+
+def element_ids(element: Tag) -> list[str]:
+    """The ``id`` attributes of an element and of everything inside it, in order."""
+    ids = [element.get("id")] + [tag.get("id") for tag in element.find_all(id=True)]
+    return [str(value) for value in ids if value]
+
+
+def slug_of_heading(text: str) -> str:
+    """The anchor GitHub and Docusaurus give a heading: ``Filter failures`` -> ``filter-failures``.
+
+    Lower case, characters other than word characters, hyphens and spaces
+    dropped, each space a hyphen.
+    """
+    return SLUG_DROPPED.sub("", text.lower()).replace(" ", "-")
 
 
 def code_heading(block: Block, origin: str) -> CodeHeading | None:
@@ -496,9 +620,7 @@ def resolve_name_clashes(entries: list[ErrorEntry]) -> list[ErrorEntry]:
         aliases = tuple(
             Alias(unique_name(a.name, entry.code, taken), a.messages) for a in entry.aliases
         )
-        resolved.append(
-            ErrorEntry(entry.code, name, entry.section, entry.messages, entry.title, aliases)
-        )
+        resolved.append(replace(entry, name=name, aliases=aliases))
     return resolved
 
 

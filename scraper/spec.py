@@ -25,6 +25,7 @@ from scraper.model import (
     SCHEMA_VERSION,
     Alias,
     ErrorEntry,
+    FormerMessage,
     MessageTable,
     Page,
     Product,
@@ -44,7 +45,7 @@ UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def product_from_page(page: Page, product_id: str, title: str, source: Source) -> Product:
-    """A product holding exactly what the page says, in canonical order."""
+    """A product holding exactly what the page says, in canonical order (no dates)."""
     return Product(
         id=product_id,
         title=title,
@@ -82,14 +83,17 @@ def spec_to_data(spec: Spec) -> dict[str, Any]:
 
 
 def product_to_data(product: Product) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": product.id,
         "title": product.title,
         "source": {"url": product.source.url, "format": product.source.format},
         "last_updated": product.last_updated,
-        "errors": [error_to_data(e) for e in sort_errors(product.errors)],
-        "tables": [table_to_data(t) for t in product.tables],
     }
+    if product.revised is not None:
+        data["revised"] = product.revised
+    data["errors"] = [error_to_data(e) for e in sort_errors(product.errors)]
+    data["tables"] = [table_to_data(t) for t in product.tables]
+    return data
 
 
 def error_to_data(entry: ErrorEntry) -> dict[str, Any]:
@@ -98,6 +102,13 @@ def error_to_data(entry: ErrorEntry) -> dict[str, Any]:
         data["title"] = entry.title
     data["section"] = entry.section
     data["messages"] = list(entry.messages)
+    if entry.former_messages:
+        data["former_messages"] = [
+            {"message": former.message, "last_seen": former.last_seen}
+            for former in entry.former_messages
+        ]
+    if entry.notes:
+        data["notes"] = list(entry.notes)
     if entry.aliases:
         data["aliases"] = [{"name": a.name, "messages": list(a.messages)} for a in entry.aliases]
     if entry.former_names:
@@ -129,6 +140,7 @@ def product_from_data(data: dict[str, Any]) -> Product:
         last_updated=data["last_updated"],
         errors=tuple(error_from_data(e) for e in data["errors"]),
         tables=tuple(table_from_data(t) for t in data["tables"]),
+        revised=data.get("revised"),
     )
 
 
@@ -143,6 +155,10 @@ def error_from_data(data: dict[str, Any]) -> ErrorEntry:
         added=data["added"],
         removed=data["removed"],
         former_names=tuple(data.get("former_names", ())),
+        notes=tuple(data.get("notes", ())),
+        former_messages=tuple(
+            FormerMessage(f["message"], f["last_seen"]) for f in data.get("former_messages", ())
+        ),
     )
 
 

@@ -76,6 +76,7 @@ EXPECTED_ERRORS = (
         "IMPORT_OS_OS_SYSTEM_TOUCH_PWNED",
         SECTION_1,
         (
+            f"import os; os.system('{PWNED}')",  # heading text that reads as a message
             "abc\u202edcba\u202c, an RLM\u200f, an isolate \u2067rtl\u2069"
             " and a zero\u200bwidth space.",
             "\ufeffA message that starts with a byte-order mark.",
@@ -86,7 +87,7 @@ EXPECTED_ERRORS = (
         -1004,
         "ORDER_FAILED",
         SECTION_2,
-        ("Non-ASCII: é, 中文, 😀, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢, ﷽ and ｆｕｌｌｗｉｄｔｈ.",),  # noqa: RUF001
+        ("Order failed.", "Non-ASCII: é, 中文, 😀, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢, ﷽ and ｆｕｌｌｗｉｄｔｈ."),  # noqa: RUF001
         "Order failed.",
     ),
     ErrorEntry(
@@ -100,6 +101,7 @@ EXPECTED_ERRORS = (
         "ORDER_FAILED_1006",
         SECTION_2,
         (
+            "Órdér fäiled",
             "YAML: - item, key: value, &anchor, *alias,"
             f' !!python/object/apply:os.system ["{PWNED}"], ? x, %YAML 1.2, ---',
         ),
@@ -124,7 +126,10 @@ EXPECTED_ERRORS = (
         -1014,
         "CONFIG",
         SECTION_2,
-        (f"{{{{ config.__class__.__init__.__globals__['os'].system('{PWNED}') }}}}",),
+        (
+            "{{ config }}",
+            f"{{{{ config.__class__.__init__.__globals__['os'].system('{PWNED}') }}}}",
+        ),
         "{{ config }}",
     ),
     ErrorEntry(
@@ -327,6 +332,7 @@ def test_the_json_is_the_spec(workspace: Path) -> None:
     data = json.loads(text)
     for product in data["products"]:
         product.pop("annotations")  # resolved categories beside the spec's own data
+        product.pop("templates")  # the compiled templates, likewise
     data.pop("categories")
     assert data == json.loads(json.dumps(spec_to_data(spec)))
     assert not [c for c in text if unicodedata.category(c) in ("Cf", "Cc") and c != "\n"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,16 @@ from scraper.merge import (
     shrink_problems,
     upstream_name,
 )
-from scraper.model import Alias, ErrorEntry, MessageTable, Product, Source, Spec, TableRow
+from scraper.model import (
+    Alias,
+    ErrorEntry,
+    FormerMessage,
+    MessageTable,
+    Product,
+    Source,
+    Spec,
+    TableRow,
+)
 from scraper.parse import parse_document
 from scraper.render import render_all
 from scraper.spec import dump_spec, load_spec, product_from_page
@@ -101,6 +111,63 @@ def test_merging_the_same_page_twice_changes_nothing() -> None:
     fresh = page(entry(-1000, "UNKNOWN"), entry(-1003, "TOO_MANY_REQUESTS"))
     once = apply(("2020-11-29", page(entry(-1000, "UNKNOWN"))), ("2021-01-01", fresh))
     assert merge_product(once, fresh, "2030-01-01") == once
+
+
+# -- former messages and the revision date ---------------------------------------
+
+
+def test_a_dropped_message_becomes_a_former_message_dated_by_the_previous_revision() -> None:
+    first = page(entry(-1003, "TOO_MANY", GENERAL, "Use the websocket.", "Queued."))
+    touched = page(entry(-1003, "TOO_MANY", GENERAL, "Use the websocket.", "Queued.")
+                   , entry(-1004, "OTHER"))  # fmt: skip
+    second = page(entry(-1003, "TOO_MANY", GENERAL, "Use WebSocket Streams.", "Queued."))
+    merged = apply(("2020-11-29", first), ("2021-03-01", touched), ("2022-06-15", second))
+    code = by_code(merged)[-1003]
+    assert code.messages == ("Use WebSocket Streams.", "Queued.")
+    assert code.former_messages == (FormerMessage("Use the websocket.", "2021-03-01"),)
+    assert merged.revised == "2022-06-15"
+
+
+def test_a_former_message_the_page_gives_again_leaves_the_list() -> None:
+    old = page(entry(-1111, "BAD_PRECISION", REQUEST, "Precision is over the maximum."))
+    new = page(entry(-1111, "BAD_PRECISION", REQUEST, "Precision is too high."))
+    merged = apply(("2020-11-29", old), ("2021-01-01", new), ("2022-01-01", old))
+    assert by_code(merged)[-1111].former_messages == (
+        FormerMessage("Precision is too high.", "2021-01-01"),
+    )
+    again = merge_product(merged, new, "2023-01-01")
+    assert by_code(again)[-1111].former_messages == (
+        FormerMessage("Precision is over the maximum.", "2022-01-01"),
+    )
+
+
+def test_an_alias_message_dropped_counts_and_a_tombstone_returning_dates_nothing() -> None:
+    aliased = replace(
+        entry(-5012, "ASSET_NOT_SUPPORTED", GENERAL, "Asset not supported."),
+        aliases=(Alias("ASSET_IS_NOT_SUPPORTED", ("Asset is not supported.",)),),
+    )
+    plain = entry(-5012, "ASSET_NOT_SUPPORTED", GENERAL, "Asset not supported.")
+    merged = apply(("2020-11-29", page(aliased)), ("2021-01-01", page(plain)))
+    assert by_code(merged)[-5012].former_messages == (
+        FormerMessage("Asset is not supported.", "2020-11-29"),
+    )
+    both = page(entry(-1000, "UNKNOWN"), entry(-1139, "TICKER", GENERAL, "Old wording."))
+    back = page(entry(-1000, "UNKNOWN"), entry(-1139, "TICKER", GENERAL, "New wording."))
+    merged = apply(("2024-01-31", both), ("2024-02-08", page(entry(-1000, "UNKNOWN"))),
+                   ("2024-04-02", back))  # fmt: skip
+    assert by_code(merged)[-1139].former_messages == (FormerMessage("Old wording.", None),)
+
+
+def test_revised_moves_only_when_the_product_changes() -> None:
+    fresh = page(entry(-1000, "UNKNOWN"))
+    once = merge_product(None, fresh, "2020-11-29")
+    assert once.revised == "2020-11-29"
+    assert merge_product(once, fresh, "2021-01-01") == once
+    scraped = replace(once, revised=None)
+    changed = merge_product(scraped, page(entry(-1000, "UNKNOWN", GENERAL, "New.")), "2021-01-01")
+    assert changed.revised == "2021-01-01"
+    assert by_code(changed)[-1000].former_messages == (FormerMessage("message of -1000", None),)
+    assert load_spec(dump_spec(Spec((changed,))), "m") == Spec((changed,))
 
 
 # -- stable names --------------------------------------------------------------

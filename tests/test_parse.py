@@ -8,8 +8,15 @@ import pytest
 
 from scraper.exceptions import PageError
 from scraper.model import Page
-from scraper.parse import derive_name, detect_format, parse_document, split_quoted
-from tests.conftest import FIXTURES, capture_text, history_files
+from scraper.parse import (
+    derive_name,
+    detect_format,
+    is_note,
+    parse_document,
+    split_quoted,
+    title_is_message,
+)
+from tests.conftest import CAPTURES, FIXTURES, capture_text, history_files, upstream_file
 
 HTML_CODE_HEADING = re.compile(r"<h([1-6])\b[^>]*>\s*(-\d{3,5})\b")
 
@@ -213,8 +220,11 @@ def test_real_html_page_has_every_code(capture: str) -> None:
     page = parse_document(text, None, capture)
     assert len(page.errors) == len(html_code_headings(text)) == 103
     assert {e.code for e in page.errors} == html_code_headings(text)
-    assert sum(len(e.messages) for e in page.errors) == 144
-    assert all(e.messages for e in page.errors)
+    # 144 bullets: 5 of them are notes, and -2021 and -2022 give their heading's text
+    assert sum(len(e.messages) for e in page.errors) == 141
+    assert sum(len(e.notes) for e in page.errors) == 5
+    assert all(e.messages or e.notes for e in page.errors)
+    assert [e.code for e in page.errors if not e.messages] == [-1013]
 
 
 def test_real_spot_page_messages_verbatim() -> None:
@@ -226,18 +236,13 @@ def test_real_spot_page_messages_verbatim() -> None:
         "Way too much request weight used; IP banned until %s."
         " Please use WebSocket Streams for live updates to avoid bans.",
     )
-    assert messages[-1013] == (
-        "The request is rejected by the API. (i.e. The request didn't reach the Matching Engine.)",
-        "Potential error messages can be found in Filter Failures or Failures during order placement.",
-    )
+    assert messages[-1013] == ()
     assert messages[-1021] == (
         "Timestamp for this request is outside of the recvWindow.",
         "Timestamp for this request was 1000ms ahead of the server's time.",
     )
     assert messages[-1224] == ("Working order must include the '{param}' tag.",)
-    assert messages[-2022] == (
-        "This code is sent when both the cancellation of the order failed and the new order placement failed.",
-    )
+    assert messages[-2022] == ("Order cancel-replace failed.",)
 
 
 def test_real_spot_page_tables_complete() -> None:
@@ -245,7 +250,7 @@ def test_real_spot_page_tables_complete() -> None:
     rejections, filters = page.tables
     assert (rejections.id, rejections.codes, len(rejections.rows)) == (
         "order_rejections",
-        (-1010, -2010, -2011, -2038),
+        (-1010, -2010, -2011, -2038, -1013),  # -1013's note links to it
         41,
     )
     assert rejections.rows[0].message == "Unknown order sent."
@@ -285,3 +290,132 @@ def test_every_published_markdown_revision_parses() -> None:
         assert {e.code for e in page.errors} == {int(c) for c in headings}, path.name
         assert all(e.name.isidentifier() for e in page.errors), path.name
         assert {t.id for t in page.tables} == {"order_rejections", "filter_failures"}, path.name
+
+
+# -- notes, heading text and table bindings ------------------------------------
+
+NOTES_FOUND = {
+    (-1013, "The request is rejected by the API. (i.e. The request didn't reach the Matching Engine.)"),
+    (-1013, "Potential error messages can be found in Filter Failures or Failures during order placement."),
+    (-1099, "This replaces error code -1999"),
+    (-1160, "If the order type for the above or below leg is STOP_LOSS_LIMIT, and icebergQty is provided for that leg, the timeInForce has to be GTC else it will throw an error."),
+    (-2021, "This code is sent when either the cancellation of the order failed or the new order placement failed but not both."),
+    (-2022, "This code is sent when both the cancellation of the order failed and the new order placement failed."),
+    (-2022, "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order."),
+    (-4118, "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order."),
+    (-4118, "This indicates that the new reduce-only order, combined with an existing same-side open order, would create an opposite-side position and lead to insufficient margin; please cancel the open order and try again."),
+    (-4112, "This indicates that the new reduce-only order, combined with an existing same-side open order, would create an opposite-side position and lead to insufficient margin; please cancel the open order and try again."),
+}  # fmt: skip
+"""Every note of every capture and every Spot and Spot Testnet revision, with its code."""
+
+
+def every_real_page() -> list[tuple[str, Page]]:
+    paths = [
+        *sorted(path for path in CAPTURES.glob("*.txt") if not path.name.startswith("other-spot")),
+        *history_files("spot"),
+        *history_files("spot-testnet"),
+    ]
+    return [
+        (path.name, parse_document(path.read_text(encoding="utf-8"), None, path.name))
+        for path in paths
+    ]
+
+
+def test_notes_of_every_real_page_are_exactly_the_descriptive_bullets() -> None:
+    """Nothing lost: each bullet is a message or a note; the notes are the list above."""
+    upstream_file("captures")
+    notes: set[tuple[int, str]] = set()
+    for name, page in every_real_page():
+        for entry in page.errors:
+            assert not set(entry.notes) & set(entry.messages), (name, entry.code)
+            assert not any(is_note(m) for m in entry.messages), (name, entry.code)
+            notes.update((entry.code, note) for note in entry.notes)
+    assert notes == NOTES_FOUND
+    for _, note in NOTES_FOUND:
+        assert is_note(note)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This code is sent when the order failed.", True),
+        ("This indicates a conflict.", True),
+        ("This replaces error code -1999", True),
+        ("Potential error messages can be found in Filter Failures.", True),
+        ("Rejected by the API. (i.e. it never arrived.)", True),
+        ("If x, the timeInForce has to be GTC else it will throw an error.", True),
+        ("this code is sent when", False),  # case-sensitive: a reader's sentence starts upper-case
+        ("Order would immediately trigger.", False),
+        ("The request is rejected by the API.", False),
+        ("Invalid API-key, IP, or permissions for action.", False),
+        ("Parameter '%s' was empty.", False),
+    ],
+)
+def test_is_note(text: str, expected: bool) -> None:
+    assert is_note(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Order cancel-replace partially failed", True),
+        ("Order cancel-replace failed.", True),
+        ("Request Throttled", True),
+        ("Not found, authenticated, or authorized", True),
+        ("TOO MANY REQUESTS", False),
+        ("Exceed_Maximum_Modify_Order_Limit", False),
+        ("class", False),
+        ("True", False),
+    ],
+)
+def test_heading_text_is_a_message_when_it_reads_as_one(title: str, expected: bool) -> None:
+    assert title_is_message(title) is expected
+
+
+def test_heading_text_becomes_the_first_message_and_prose_a_note() -> None:
+    page = parse_document(capture_text("margin-md-1.txt"), None, "margin")
+    entry = next(e for e in page.errors if e.code == -1099)
+    assert entry.messages == ("Not found, authenticated, or authorized",)
+    assert entry.notes == ("This replaces error code -1999",)
+    assert entry.title == "Not found, authenticated, or authorized"
+    spot = parse_document(capture_text("spot-html-1.txt"), None, "spot")
+    cancel_replace = next(e for e in spot.errors if e.code == -2021)
+    assert cancel_replace.messages == ("Order cancel-replace partially failed",)
+    assert cancel_replace.notes[0].startswith("This code is sent when either")
+
+
+def test_a_note_that_links_to_tables_binds_its_code_to_them() -> None:
+    """By the anchor before the table (``#other-errors``) and by heading slug (``#filter-failures``)."""
+    for text, fmt in [
+        (capture_text("spot-html-1.txt"), "html"),
+        (history_files("spot")[-1].read_text(encoding="utf-8"), "markdown"),
+    ]:
+        rejections, filters = parse_document(text, fmt, "spot").tables
+        assert -1013 in rejections.codes and filters.codes == (-1013,)
+
+
+def test_a_link_binds_by_table_title_when_no_anchor_names_it() -> None:
+    text = (
+        "## 10xx - General\n### -1013 INVALID_MESSAGE\n"
+        "* Potential error messages can be found in [the Filter  failures](#nowhere) or [Lost](#lost).\n"
+        "### -1014 OTHER\n* Other.\n"
+        '## The filter failures\n\n| Error message | Description |\n|---|---|\n| "Odd one" | x |\n'
+    )
+    (table,) = parse_document(text, "markdown", "mini").tables
+    assert table.codes == (-1013,)
+    unlinked = text.replace("[the Filter  failures](#nowhere)", "the filter failures")
+    (table,) = parse_document(unlinked, "markdown", "mini").tables
+    assert table.codes == ()
+
+
+def test_a_note_in_a_paragraph_binds_too() -> None:
+    text = (
+        "## 10xx - General\n### -1013 INVALID_MESSAGE\n\n"
+        "Potential error messages can be found in [Odd messages](#odd-messages).\n\n"
+        "### -1014 OTHER\n* Other.\n"
+        '## Odd messages\n\n| Error message | Description |\n|---|---|\n| "Odd one" | x |\n'
+    )
+    page = parse_document(text, "markdown", "mini")
+    assert page.errors[0].messages == ()
+    assert page.errors[0].notes == ("Potential error messages can be found in Odd messages.",)
+    assert page.tables[0].codes == (-1013,)

@@ -9,8 +9,9 @@ SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
 PRODUCT ?= spot
 CAPTURES ?= ../shared/upstream/captures
 HISTORY ?= ../shared/upstream/history
-# The products whose history `backfill` replays (scripts/history.yaml): their
-# codes carry dates that `scrape` would drop, so scrape-captures leaves them out.
+# The products whose history `backfill` replays (scripts/history.yaml: its
+# top-level keys): their codes carry dates and former wordings that `scrape`
+# would drop, so scrape-captures leaves them out.
 REPLAYED := $(shell sed -n 's/^\([a-z][a-z0-9_]*\):.*/\1/p' scripts/history.yaml)
 # update: the date to record (default: today, UTC), where to write the PR body,
 # and the changelog that gets the new version's summary.
@@ -56,9 +57,9 @@ update: $(STAMP) ## merge the live pages into the spec, regenerate, add to CHANG
 	@echo "==> updating $(SPEC), generated/ and $(CHANGELOG) from $(if $(findstring --all,$(UPDATE_WHAT)),every product's live page,$(SOURCE))"
 	$(PY) -m scraper update $(UPDATE_WHAT) --spec $(SPEC) --out generated --changelog $(CHANGELOG) $(if $(DATE),--date $(DATE)) $(if $(PR_BODY),--pr-body $(PR_BODY))
 
-backfill: $(STAMP) ## rebuild the spec's history from HISTORY (oldest revision first), regenerate
-	@echo "==> replaying every revision under $(HISTORY) into $(SPEC)"
-	$(PY) scripts/backfill.py --history $(HISTORY) --spec $(SPEC) --quiet
+backfill: $(STAMP) ## rebuild the replayed products from HISTORY and CAPTURES (oldest first), regenerate
+	@echo "==> replaying $(REPLAYED) from $(HISTORY) and $(CAPTURES) into $(SPEC)"
+	$(PY) scripts/backfill.py --history $(HISTORY) --captures $(CAPTURES) --spec $(SPEC) --quiet
 	$(MAKE) --no-print-directory generate
 
 lint: $(STAMP) ## ruff (lint, format) and mypy --strict, on the tooling, the runtime and the generated package

@@ -1,10 +1,22 @@
-"""Turn Binance's message templates into anchored regular expressions, at generation time.
+"""Compile Binance's message templates into a language-neutral form, at generation time.
 
 Binance documents many messages as format strings: ``Parameter '%s' was
 empty.`` The generated package matches a runtime message against them and
 returns the values Binance filled in. This module decides what a placeholder
-is and what it may match; the generated code only compiles the pattern
-sources written here, and only on first use.
+is and what it may match. It writes each template as its *compiled form*
+(:func:`compile_template`): a list that alternates literal text and
+placeholder kinds, always starting and ending with a literal (possibly
+empty)::
+
+    "Too much request weight used; current limit is %s request weight per %s."
+    -> ["Too much request weight used; current limit is ", "s",
+        " request weight per ", "s", ""]
+
+The literals are already normalised (below); the kinds are the keys of
+:data:`GROUPS`. The product modules and ``errors.json`` carry this form, so
+that any language can build its own patterns from it: the Python runtime
+(``_matching.py``) turns it into a regular expression on first use with the
+same kind-to-regex table as :data:`GROUPS`, escaping the literals.
 
 Both sides are compared in a normalised form (:func:`normalise`): runs of
 whitespace collapse to one space, the ends are stripped, and trailing periods
@@ -58,12 +70,16 @@ WHITESPACE = re.compile(r"\s+")
 GROUPS = {
     "s": r"(.*?)",
     "d": r"([-+]?[0-9]+)",
-    "b": r"((?i:true|false))",
+    "b": r"([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])",
     "named": r"(.*?)",
     "letter": r"'(.*?)'",
-    "list": r"(.+?)(?:\.\.\.|…)?",
+    "list": r"(.+?)(?:\.\.\.|\u2026)?",
 }
-"""The regular expression each kind of placeholder becomes."""
+"""The regular expression each kind of placeholder becomes (the same in ``_matching.py``).
+
+Written in the syntax Python and JavaScript share: no inline flags, no
+possessive or atomic groups.
+"""
 
 
 @dataclass(frozen=True)
@@ -124,15 +140,39 @@ def is_templated(template: str) -> bool:
     return TOKEN.search(template) is not None
 
 
+def compile_template(template: str) -> tuple[str, ...]:
+    """The template's compiled form: literal, kind, literal, ..., literal (see the module doc).
+
+    An odd number of strings: the even positions are literal text, normalised
+    as :func:`normalise` leaves a message (one space, no leading or trailing
+    whitespace, no trailing periods), possibly empty; the odd positions are
+    placeholder kinds (keys of :data:`GROUPS`).
+    """
+    compiled: list[str] = [""]
+    for part in normalised_parts(split_template(template)):
+        if isinstance(part, str):
+            compiled[-1] += part
+        else:
+            compiled += [part.kind, ""]
+    return tuple(compiled)
+
+
+def regex_of(compiled: tuple[str, ...]) -> str:
+    """The regex source of a compiled template: literals escaped, kinds as groups."""
+    return "".join(
+        escape(part) if index % 2 == 0 else GROUPS[part] for index, part in enumerate(compiled)
+    )
+
+
 def pattern_source(template: str) -> str:
     """The regular expression (source) that matches normalised instances of ``template``.
 
     It is meant for ``re.fullmatch`` on a :func:`normalise`-d message: one group
     per placeholder, in order; literal text escaped, its whitespace
-    normalised like the message's.
+    normalised like the message's. The runtime builds the same from
+    :func:`compile_template`'s form.
     """
-    parts = normalised_parts(split_template(template))
-    return "".join(escape(part) if isinstance(part, str) else GROUPS[part.kind] for part in parts)
+    return regex_of(compile_template(template))
 
 
 def normalised_parts(parts: tuple[Part, ...]) -> tuple[Part, ...]:
@@ -145,9 +185,17 @@ def normalised_parts(parts: tuple[Part, ...]) -> tuple[Part, ...]:
     return tuple(part for part in out if part != "")
 
 
+REGEX_SPECIAL = "\\^$.|?*+()[]{}"
+"""The characters :func:`escape` puts a backslash before (the same in ``_matching.py``)."""
+
+
 def escape(literal: str) -> str:
-    """``re.escape``, leaving spaces unescaped so that patterns stay readable."""
-    return re.escape(literal).replace("\\ ", " ")
+    """``literal`` as regex source: a backslash before each of :data:`REGEX_SPECIAL`, nothing else.
+
+    Enough outside a character class in Python and JavaScript alike, and
+    readable (spaces stay spaces).
+    """
+    return "".join("\\" + char if char in REGEX_SPECIAL else char for char in literal)
 
 
 def specificity(template: str) -> int:
@@ -174,8 +222,17 @@ def fill(template: str, values: Iterable[str]) -> str:
     return "".join(text)
 
 
+def templated_in_order(messages: Iterable[str]) -> list[str]:
+    """The templated ``messages`` without repeats, most specific first, then in order."""
+    templated = dict.fromkeys(m for m in messages if is_templated(m))
+    return sorted(templated, key=specificity, reverse=True)
+
+
 def patterns_of(messages: Iterable[str]) -> dict[str, str]:
     """Pattern sources of the templated ``messages``, most specific first, then in order."""
-    templated = dict.fromkeys(m for m in messages if is_templated(m))
-    ordered = sorted(templated, key=specificity, reverse=True)
-    return {template: pattern_source(template) for template in ordered}
+    return {template: pattern_source(template) for template in templated_in_order(messages)}
+
+
+def compiled_templates(messages: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Compiled forms of the templated ``messages``, most specific first, then in order."""
+    return {template: compile_template(template) for template in templated_in_order(messages)}

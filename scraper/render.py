@@ -39,8 +39,8 @@ from scraper.annotations import (
     resolve_spec,
 )
 from scraper.exceptions import SpecError
-from scraper.matchers import patterns_of
-from scraper.model import ErrorEntry, Product, Spec
+from scraper.matchers import compiled_templates
+from scraper.model import ErrorEntry, FormerMessage, Product, Spec
 from scraper.release import Release, package_version, read_release, spec_version
 from scraper.spec import spec_to_data
 
@@ -93,7 +93,7 @@ def render_all(
             **context,
             "product": product,
             "sections": sections(product.errors),
-            "patterns": patterns_of(product_messages(product)),
+            "templates": compiled_templates(product_messages(product)),
             "annotations": resolved[product.id],
         }
         python[f"{PACKAGE}/{product.id}.py"] = env.get_template("package/product.py.j2").render(
@@ -140,6 +140,7 @@ def environment() -> jinja2.Environment:
     env.filters["identifier"] = identifier
     env.filters["int_literal"] = int_literal
     env.filters["json_document"] = json_document
+    env.filters["former_pair"] = former_pair
     env.globals["anchor"] = anchor
     env.globals["spec_data"] = spec_to_data
     env.globals["messages_of"] = all_messages
@@ -295,9 +296,16 @@ def current_names(entry: ErrorEntry) -> tuple[str, ...]:
 
 
 def product_messages(product: Product) -> list[str]:
-    """Every message of the product: its codes' (aliases included), then its tables' rows."""
+    """Every message of the product: its codes' (aliases included), their former messages,
+    then its tables' rows."""
     messages = [message for entry in product.errors for message in all_messages(entry)]
-    return messages + [row.message for table in product.tables for row in table.rows]
+    former = [f.message for entry in product.errors for f in entry.former_messages]
+    return messages + former + [row.message for table in product.tables for row in table.rows]
+
+
+def former_pair(former: FormerMessage) -> tuple[str, str | None]:
+    """A former message as the product module holds it: ``(message, last_seen)``."""
+    return (former.message, former.last_seen)
 
 
 def json_data(
@@ -305,13 +313,20 @@ def json_data(
 ) -> dict[str, Any]:
     """The spec's data, each product with its resolved ``annotations``, and the categories.
 
-    The spec part is exactly :func:`spec_to_data`; ``annotations`` (per
-    product) and ``categories`` (top level) are added beside it, so a reader
-    of the JSON never needs the YAML files.
+    The spec part is exactly :func:`spec_to_data`; ``annotations`` and
+    ``templates`` (per product: every message with placeholders, current,
+    former or in a table, to its compiled form, see
+    :func:`scraper.matchers.compile_template`) and ``categories`` (top level)
+    are added beside it, so a reader of the JSON never needs the YAML files
+    or Python.
     """
     data = spec_to_data(spec)
-    for product in data["products"]:
+    for product, model in zip(data["products"], sorted(spec.products, key=lambda p: p.id)):
         product["annotations"] = product_annotations_data(resolved[product["id"]])
+        product["templates"] = {
+            template: list(compiled)
+            for template, compiled in compiled_templates(product_messages(model)).items()
+        }
     data["categories"] = dict(annotations.categories)
     return data
 

@@ -163,7 +163,8 @@ def test_most_specific_template_wins(package: ModuleType) -> None:
         (-424242, "Too many requests queued."),
         (-1003, "Something Binance has not documented."),
         (-1003, ""),
-        (-1003, "Too many requests queued. And more."),
+        (-1003, "Too many requests queued and more."),  # extended needs a word boundary
+        (-1003, "Far too many requests queued."),  # a different message, not detail
         (-1179, "MsgSeqNum(34) contains an unexpected value. Expected: 'twelve'."),
         (0, "x"),
         (True, "x"),

@@ -12,11 +12,13 @@ import pytest
 from scraper.annotations import read_annotations
 from scraper.atomic_write import write_tree
 from scraper.exceptions import SpecError
+from scraper.matchers import compile_template, is_templated
 from scraper.release import NO_POST_RELEASE, spec_version
 from scraper.render import (
     anchor,
     autolink_url,
     markdown_text,
+    product_messages,
     python_literal,
     render_all,
 )
@@ -56,10 +58,17 @@ def test_rendering_is_deterministic() -> None:
 
 
 def test_json_is_the_spec() -> None:
-    """errors.json holds the spec unchanged, plus the resolved annotations beside it."""
+    """errors.json holds the spec unchanged, plus the resolved annotations and compiled templates."""
     spec = read_spec(GOLDEN / "spec.yaml")
     data = json.loads(golden_files()["errors.json"])
     annotations = [product.pop("annotations") for product in data["products"]]
+    templates = [product.pop("templates") for product in data["products"]]
+    for product, compiled in zip(spec.products, templates):
+        assert compiled == {
+            template: list(compile_template(template))
+            for template in product_messages(product)
+            if is_templated(template)
+        }
     categories = data.pop("categories")
     assert data == json.loads(json.dumps(spec_to_data(spec)))
     assert load_spec(json.dumps(data), "json") == spec

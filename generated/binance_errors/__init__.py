@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from binance_errors._errors import BinanceAPIError
     from binance_errors._matching import MessageMatch
 
-__version__ = "2026.5.18"
+__version__ = "2026.6.27"
 
 PRODUCTS: tuple[str, ...] = (
     "coinm",

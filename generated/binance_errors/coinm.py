@@ -191,6 +191,16 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The page's prose about this code that describes rather than quotes a message."""
+        return _NOTES.get(self.value, ())
+
+    @property
+    def former_messages(self) -> "tuple[tuple[str, str | None], ...]":
+        """Messages the page used to give, each with the date it was last documented (or None)."""
+        return _FORMER_MESSAGES.get(self.value, ())
+
+    @property
     def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
@@ -245,15 +255,20 @@ def lookup(code: int) -> "ErrorCode | None":
 
 
 def match(code: int, msg: str) -> "MessageMatch | None":
-    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+    """Which documented message ``msg`` is for ``code``, how it was found, the values; or None.
 
-    ``msg`` is compared with whitespace runs collapsed and without trailing
-    periods. Messages without placeholders are looked up exactly; templated
-    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
-    with the most literal text first, giving one string per placeholder.
-    Table rows count for the codes their table names. Never raises: unknown
-    codes and messages, and arguments of the wrong type, give None. Patterns
-    are compiled on the first call.
+    The strict kinds come first: ``exact`` (``msg`` with whitespace runs
+    collapsed and without trailing periods equals a documented message, or
+    fits a template: ``%s``, ``%d``, ``'%s'``, ``{param}``, ..., the template
+    with the most literal text first, one string per placeholder) and
+    ``table`` (a row of a table the page binds to the code). Only when they
+    fail come the tolerant kinds, each anchored on the documented text:
+    ``normalised`` (case, spacing around punctuation, quote style),
+    ``extended`` (server text around or inside it, in ``detail``), ``former``
+    (a wording the page used to have) and ``other_code`` (documented under
+    one other code, in ``documented_code``). The result's ``kind`` says which.
+    Never raises: unknown codes and messages, and arguments of the wrong type,
+    give None. Patterns are built on the first call that needs them.
     """
     matcher = _MATCHER
     if matcher is None:
@@ -266,7 +281,8 @@ def _load_matcher() -> "MessageMatcher":
     global _MATCHER  # noqa: PLW0603 - a lazily built module singleton
     from binance_errors._matching import MessageMatcher
 
-    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+    former = {code: tuple(text for text, _ in old) for code, old in _FORMER_MESSAGES.items()}
+    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _TEMPLATES, TABLES, former)
     return _MATCHER
 
 
@@ -464,6 +480,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
         "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
     ),
     -1008: (
+        "Request Throttled",
         "Server is currently overloaded with other requests. Please try again in a few minutes.",
         "Request throttled by system-level protection. Reduce-only/close-position orders are exempt. Please try again.",
     ),
@@ -532,10 +549,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -2019: ("Margin is insufficient.",),
     -2020: ("Unable to fill.",),
     -2021: ("Order would immediately trigger.",),
-    -2022: (
-        "ReduceOnly Order is rejected.",
-        "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order.",
-    ),
+    -2022: ("ReduceOnly Order is rejected.",),
     -2023: ("User in liquidation mode now.",),
     -2024: ("Position is not sufficient.",),
     -2025: ("Reach max open order limit.",),
@@ -611,10 +625,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -4104: ("Invalid contract type.",),
     -4110: ("clientTranId is not valid.", "Client tran id length should be less than 64 chars."),
     -4111: ("clientTranId is duplicated.", "Client tran id should be unique within 7 days."),
-    -4112: (
-        "ReduceOnly Order Failed. Please check your existing position and open orders.",
-        "This indicates that the new reduce-only order, combined with an existing same-side open order, would create an opposite-side position and lead to insufficient margin; please cancel the open order and try again.",
-    ),
+    -4112: ("ReduceOnly Order Failed. Please check your existing position and open orders.",),
     -4113: ("The counterparty's best price does not meet the PERCENT_PRICE filter limit.",),
     -4120: (
         "Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.",
@@ -670,6 +681,17 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     ),
 }
 
+_NOTES: dict[int, tuple[str, ...]] = {
+    -2022: (
+        "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order.",
+    ),
+    -4112: (
+        "This indicates that the new reduce-only order, combined with an existing same-side open order, would create an opposite-side position and lead to insufficient margin; please cancel the open order and try again.",
+    ),
+}
+
+_FORMER_MESSAGES: "dict[int, tuple[tuple[str, str | None], ...]]" = {}
+
 _TITLES: dict[int, str] = {
     -1008: "Request Throttled",
 }
@@ -678,7 +700,163 @@ _ALIASES: dict[int, tuple[str, ...]] = {}
 
 _FORMER_NAMES: dict[int, tuple[str, ...]] = {}
 
-_ADDED: dict[int, str] = {}
+_ADDED: dict[int, str] = {
+    -1000: "2025-05-04",
+    -1001: "2025-05-04",
+    -1002: "2025-05-04",
+    -1003: "2025-05-04",
+    -1004: "2025-05-04",
+    -1005: "2025-05-04",
+    -1006: "2025-05-04",
+    -1007: "2025-05-04",
+    -1008: "2026-01-15",
+    -1010: "2025-05-04",
+    -1011: "2025-05-04",
+    -1013: "2025-05-04",
+    -1014: "2025-05-04",
+    -1015: "2025-05-04",
+    -1016: "2025-05-04",
+    -1020: "2025-05-04",
+    -1021: "2025-05-04",
+    -1022: "2025-05-04",
+    -1023: "2025-05-04",
+    -1100: "2025-05-04",
+    -1101: "2025-05-04",
+    -1102: "2025-05-04",
+    -1103: "2025-05-04",
+    -1104: "2025-05-04",
+    -1105: "2025-05-04",
+    -1106: "2025-05-04",
+    -1108: "2025-05-04",
+    -1109: "2025-05-04",
+    -1110: "2025-05-04",
+    -1111: "2025-05-04",
+    -1112: "2025-05-04",
+    -1113: "2025-05-04",
+    -1114: "2025-05-04",
+    -1115: "2025-05-04",
+    -1116: "2025-05-04",
+    -1117: "2025-05-04",
+    -1118: "2025-05-04",
+    -1119: "2025-05-04",
+    -1120: "2025-05-04",
+    -1121: "2025-05-04",
+    -1125: "2025-05-04",
+    -1127: "2025-05-04",
+    -1128: "2025-05-04",
+    -1130: "2025-05-04",
+    -1136: "2025-05-04",
+    -2010: "2025-05-04",
+    -2011: "2025-05-04",
+    -2013: "2025-05-04",
+    -2014: "2025-05-04",
+    -2015: "2025-05-04",
+    -2016: "2025-05-04",
+    -2018: "2025-05-04",
+    -2019: "2025-05-04",
+    -2020: "2025-05-04",
+    -2021: "2025-05-04",
+    -2022: "2025-05-04",
+    -2023: "2025-05-04",
+    -2024: "2025-05-04",
+    -2025: "2025-05-04",
+    -2026: "2025-05-04",
+    -2027: "2025-05-04",
+    -2028: "2025-05-04",
+    -4000: "2025-05-04",
+    -4001: "2025-05-04",
+    -4002: "2025-05-04",
+    -4003: "2025-05-04",
+    -4004: "2025-05-04",
+    -4005: "2025-05-04",
+    -4006: "2025-05-04",
+    -4007: "2025-05-04",
+    -4008: "2025-05-04",
+    -4009: "2025-05-04",
+    -4010: "2025-05-04",
+    -4011: "2025-05-04",
+    -4012: "2025-05-04",
+    -4013: "2025-05-04",
+    -4014: "2025-05-04",
+    -4015: "2025-05-04",
+    -4016: "2025-05-04",
+    -4017: "2025-05-04",
+    -4018: "2025-05-04",
+    -4019: "2025-05-04",
+    -4020: "2025-05-04",
+    -4021: "2025-05-04",
+    -4022: "2025-05-04",
+    -4023: "2025-05-04",
+    -4024: "2025-05-04",
+    -4025: "2025-05-04",
+    -4026: "2025-05-04",
+    -4027: "2025-05-04",
+    -4028: "2025-05-04",
+    -4029: "2025-05-04",
+    -4030: "2025-05-04",
+    -4031: "2025-05-04",
+    -4032: "2025-05-04",
+    -4033: "2025-05-04",
+    -4044: "2025-05-04",
+    -4045: "2025-05-04",
+    -4046: "2025-05-04",
+    -4047: "2025-05-04",
+    -4048: "2025-05-04",
+    -4049: "2025-05-04",
+    -4050: "2025-05-04",
+    -4051: "2025-05-04",
+    -4052: "2025-05-04",
+    -4053: "2025-05-04",
+    -4054: "2025-05-04",
+    -4055: "2025-05-04",
+    -4056: "2025-05-04",
+    -4057: "2025-05-04",
+    -4058: "2025-05-04",
+    -4059: "2025-05-04",
+    -4060: "2025-05-04",
+    -4061: "2025-05-04",
+    -4062: "2025-05-04",
+    -4067: "2025-05-04",
+    -4068: "2025-05-04",
+    -4082: "2025-05-04",
+    -4083: "2025-05-04",
+    -4084: "2025-05-04",
+    -4086: "2025-05-04",
+    -4087: "2025-05-04",
+    -4088: "2025-05-04",
+    -4089: "2025-05-04",
+    -4090: "2025-05-04",
+    -4104: "2025-05-04",
+    -4110: "2025-05-04",
+    -4111: "2025-05-04",
+    -4112: "2025-05-04",
+    -4113: "2025-05-04",
+    -4120: "2026-06-27",
+    -4135: "2025-05-04",
+    -4137: "2025-05-04",
+    -4138: "2025-05-04",
+    -4139: "2025-05-04",
+    -4142: "2025-05-04",
+    -4150: "2025-05-04",
+    -4151: "2025-05-04",
+    -4152: "2025-05-04",
+    -4154: "2025-05-04",
+    -4155: "2025-05-04",
+    -4178: "2025-05-04",
+    -4188: "2025-05-04",
+    -4189: "2026-06-27",
+    -4192: "2025-05-04",
+    -4194: "2025-05-04",
+    -4195: "2025-05-04",
+    -4196: "2025-05-04",
+    -4197: "2025-05-04",
+    -4198: "2025-05-04",
+    -4199: "2025-05-04",
+    -4200: "2025-05-04",
+    -4201: "2025-05-04",
+    -4202: "2025-05-04",
+    -4220: "2026-06-27",
+}
 
 _REMOVED: dict[int, str] = {}
 
@@ -686,37 +864,107 @@ TABLES: tuple[MessageTable, ...] = ()
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-_PATTERNS: dict[str, str] = {
-    "Too many requests; current limit is %s requests per minute. Please use the websocket for live updates to avoid polling the API.": "Too many requests; current limit is (.*?) requests per minute\\. Please use the websocket for live updates to avoid polling the API",
-    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.": "Way too many requests; IP banned until (.*?)\\. Please use the websocket for live updates to avoid bans",
-    "More than 20x leverage is available %s days after Futures account registration.": "More than 20x leverage is available (.*?) days after Futures account registration",
-    "Order's notional must be no smaller than %s (unless you choose reduce only)": "Order's notional must be no smaller than (.*?) \\(unless you choose reduce only\\)",
-    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": "Not all sent parameters were read; read '(.*?)' parameter\\(s\\) but was sent '(.*?)'",
-    "Users in your location/country can only access a maximum leverage of %s": "Users in your location/country can only access a maximum leverage of (.*?)",
-    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": "Mandatory parameter '(.*?)' was not sent, was empty/null, or malformed",
-    "Illegal characters found in parameter '%s'; legal range is '%s'.": "Illegal characters found in parameter '(.*?)'; legal range is '(.*?)'",
-    "Target strategy invalid for orderType '%s',reduceOnly '%b'.": "Target strategy invalid for orderType '(.*?)',reduceOnly '((?i:true|false))'",
-    "Param '%s' or '%s' must be sent, but both were empty/null!": "Param '(.*?)' or '(.*?)' must be sent, but both were empty/null!",
-    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
-    "Too many parameters; expected '%s' and received '%s'.": "Too many parameters; expected '(.*?)' and received '(.*?)'",
-    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
-    "Data sent for parameter '%s' is not valid.": "Data sent for parameter '(.*?)' is not valid",
-    "Invalid number of batch place orders: %s": "Invalid number of batch place orders: (.*?)",
-    "Parameter '%s' sent when not required.": "Parameter '(.*?)' sent when not required",
-    "Limit price can't be higher than %s.": "Limit price can't be higher than (.*?)",
-    "Limit price can't be lower than %s.": "Limit price can't be lower than (.*?)",
-    "Invalid parameter working type: %s": "Invalid parameter working type: (.*?)",
-    "Stop price can't be higher than %s": "Stop price can't be higher than (.*?)",
-    "Maximum time interval is %s days.": "Maximum time interval is (.*?) days",
-    "Stop price can't be lower than %s": "Stop price can't be lower than (.*?)",
-    "%s absolute value greater than %s": "(.*?) absolute value greater than (.*?)",
-    "Leverage %s already exist with %s": "Leverage (.*?) already exist with (.*?)",
-    "'%s' is not valid depth limit.": "'(.*?)' is not valid depth limit",
-    "Parameter '%s' was empty.": "Parameter '(.*?)' was empty",
-    "Leverage %s is not valid": "Leverage (.*?) is not valid",
-    "%s less than zero.": "(.*?) less than zero",
+_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "Too many requests; current limit is %s requests per minute. Please use the websocket for live updates to avoid polling the API.": (
+        "Too many requests; current limit is ",
+        "s",
+        " requests per minute. Please use the websocket for live updates to avoid polling the API",
+    ),
+    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.": (
+        "Way too many requests; IP banned until ",
+        "s",
+        ". Please use the websocket for live updates to avoid bans",
+    ),
+    "More than 20x leverage is available %s days after Futures account registration.": (
+        "More than 20x leverage is available ",
+        "s",
+        " days after Futures account registration",
+    ),
+    "Order's notional must be no smaller than %s (unless you choose reduce only)": (
+        "Order's notional must be no smaller than ",
+        "s",
+        " (unless you choose reduce only)",
+    ),
+    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": (
+        "Not all sent parameters were read; read '",
+        "s",
+        "' parameter(s) but was sent '",
+        "s",
+        "'",
+    ),
+    "Users in your location/country can only access a maximum leverage of %s": (
+        "Users in your location/country can only access a maximum leverage of ",
+        "s",
+        "",
+    ),
+    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": (
+        "Mandatory parameter '",
+        "s",
+        "' was not sent, was empty/null, or malformed",
+    ),
+    "Illegal characters found in parameter '%s'; legal range is '%s'.": (
+        "Illegal characters found in parameter '",
+        "s",
+        "'; legal range is '",
+        "s",
+        "'",
+    ),
+    "Target strategy invalid for orderType '%s',reduceOnly '%b'.": (
+        "Target strategy invalid for orderType '",
+        "s",
+        "',reduceOnly '",
+        "b",
+        "'",
+    ),
+    "Param '%s' or '%s' must be sent, but both were empty/null!": (
+        "Param '",
+        "s",
+        "' or '",
+        "s",
+        "' must be sent, but both were empty/null!",
+    ),
+    "Too many new orders; current limit is %s orders per %s.": (
+        "Too many new orders; current limit is ",
+        "s",
+        " orders per ",
+        "s",
+        "",
+    ),
+    "Too many parameters; expected '%s' and received '%s'.": (
+        "Too many parameters; expected '",
+        "s",
+        "' and received '",
+        "s",
+        "'",
+    ),
+    "More than %s hours between startTime and endTime.": (
+        "More than ",
+        "s",
+        " hours between startTime and endTime",
+    ),
+    "Data sent for parameter '%s' is not valid.": (
+        "Data sent for parameter '",
+        "s",
+        "' is not valid",
+    ),
+    "Invalid number of batch place orders: %s": ("Invalid number of batch place orders: ", "s", ""),
+    "Parameter '%s' sent when not required.": ("Parameter '", "s", "' sent when not required"),
+    "Limit price can't be higher than %s.": ("Limit price can't be higher than ", "s", ""),
+    "Limit price can't be lower than %s.": ("Limit price can't be lower than ", "s", ""),
+    "Invalid parameter working type: %s": ("Invalid parameter working type: ", "s", ""),
+    "Stop price can't be higher than %s": ("Stop price can't be higher than ", "s", ""),
+    "Maximum time interval is %s days.": ("Maximum time interval is ", "s", " days"),
+    "Stop price can't be lower than %s": ("Stop price can't be lower than ", "s", ""),
+    "%s absolute value greater than %s": ("", "s", " absolute value greater than ", "s", ""),
+    "Leverage %s already exist with %s": ("Leverage ", "s", " already exist with ", "s", ""),
+    "'%s' is not valid depth limit.": ("'", "s", "' is not valid depth limit"),
+    "Parameter '%s' was empty.": ("Parameter '", "s", "' was empty"),
+    "Leverage %s is not valid": ("Leverage ", "s", " is not valid"),
+    "%s less than zero.": ("", "s", " less than zero"),
 }
-"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+"""The compiled form of every message with placeholders, most specific first: literal text
+and placeholder kinds, alternating (see ``_matching.PLACEHOLDER_PATTERNS``); patterns are built
+from it on first use."""
 
 _MATCHER: "MessageMatcher | None" = None
 """Built by the first ``match()`` call, so importing the product does not load the matcher."""

@@ -158,6 +158,16 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The page's prose about this code that describes rather than quotes a message."""
+        return _NOTES.get(self.value, ())
+
+    @property
+    def former_messages(self) -> "tuple[tuple[str, str | None], ...]":
+        """Messages the page used to give, each with the date it was last documented (or None)."""
+        return _FORMER_MESSAGES.get(self.value, ())
+
+    @property
     def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
@@ -212,15 +222,20 @@ def lookup(code: int) -> "ErrorCode | None":
 
 
 def match(code: int, msg: str) -> "MessageMatch | None":
-    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+    """Which documented message ``msg`` is for ``code``, how it was found, the values; or None.
 
-    ``msg`` is compared with whitespace runs collapsed and without trailing
-    periods. Messages without placeholders are looked up exactly; templated
-    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
-    with the most literal text first, giving one string per placeholder.
-    Table rows count for the codes their table names. Never raises: unknown
-    codes and messages, and arguments of the wrong type, give None. Patterns
-    are compiled on the first call.
+    The strict kinds come first: ``exact`` (``msg`` with whitespace runs
+    collapsed and without trailing periods equals a documented message, or
+    fits a template: ``%s``, ``%d``, ``'%s'``, ``{param}``, ..., the template
+    with the most literal text first, one string per placeholder) and
+    ``table`` (a row of a table the page binds to the code). Only when they
+    fail come the tolerant kinds, each anchored on the documented text:
+    ``normalised`` (case, spacing around punctuation, quote style),
+    ``extended`` (server text around or inside it, in ``detail``), ``former``
+    (a wording the page used to have) and ``other_code`` (documented under
+    one other code, in ``documented_code``). The result's ``kind`` says which.
+    Never raises: unknown codes and messages, and arguments of the wrong type,
+    give None. Patterns are built on the first call that needs them.
     """
     matcher = _MATCHER
     if matcher is None:
@@ -233,7 +248,8 @@ def _load_matcher() -> "MessageMatcher":
     global _MATCHER  # noqa: PLW0603 - a lazily built module singleton
     from binance_errors._matching import MessageMatcher
 
-    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+    former = {code: tuple(text for text, _ in old) for code, old in _FORMER_MESSAGES.items()}
+    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _TEMPLATES, TABLES, former)
     return _MATCHER
 
 
@@ -540,13 +556,140 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -6063: ("Cancel rejected by system",),
 }
 
+_NOTES: dict[int, tuple[str, ...]] = {}
+
+_FORMER_MESSAGES: "dict[int, tuple[tuple[str, str | None], ...]]" = {}
+
 _TITLES: dict[int, str] = {}
 
 _ALIASES: dict[int, tuple[str, ...]] = {}
 
 _FORMER_NAMES: dict[int, tuple[str, ...]] = {}
 
-_ADDED: dict[int, str] = {}
+_ADDED: dict[int, str] = {
+    -1000: "2025-04-08",
+    -1001: "2025-04-08",
+    -1002: "2025-04-08",
+    -1008: "2025-04-08",
+    -1014: "2025-04-08",
+    -1015: "2025-04-08",
+    -1016: "2025-04-08",
+    -1020: "2025-04-08",
+    -1021: "2025-04-08",
+    -1022: "2025-04-08",
+    -1100: "2025-04-08",
+    -1101: "2025-04-08",
+    -1102: "2025-04-08",
+    -1103: "2025-04-08",
+    -1104: "2025-04-08",
+    -1105: "2025-04-08",
+    -1106: "2025-04-08",
+    -1111: "2025-04-08",
+    -1115: "2025-04-08",
+    -1116: "2025-04-08",
+    -1117: "2025-04-08",
+    -1118: "2025-04-08",
+    -1119: "2025-04-08",
+    -1120: "2025-04-08",
+    -1121: "2025-04-08",
+    -1125: "2025-04-08",
+    -1127: "2025-04-08",
+    -1128: "2025-04-08",
+    -1129: "2025-04-08",
+    -1130: "2025-04-08",
+    -1131: "2025-04-08",
+    -2010: "2025-04-08",
+    -2013: "2025-04-08",
+    -2014: "2025-04-08",
+    -2015: "2025-04-08",
+    -2018: "2025-04-08",
+    -2027: "2025-04-08",
+    -3029: "2025-04-08",
+    -4001: "2025-04-08",
+    -4002: "2025-04-08",
+    -4003: "2025-04-08",
+    -4004: "2025-04-08",
+    -4005: "2025-04-08",
+    -4013: "2025-04-08",
+    -4029: "2025-04-08",
+    -4030: "2025-04-08",
+    -4055: "2025-04-08",
+    -4056: "2026-01-15",
+    -4078: "2026-01-15",
+    -5001: "2026-01-15",
+    -5002: "2026-01-15",
+    -5003: "2026-01-15",
+    -5004: "2026-01-15",
+    -5005: "2026-01-15",
+    -5006: "2026-01-15",
+    -5007: "2026-01-15",
+    -5008: "2026-01-15",
+    -5009: "2026-01-15",
+    -5010: "2026-01-15",
+    -6001: "2026-01-15",
+    -6002: "2026-01-15",
+    -6003: "2026-01-15",
+    -6004: "2026-01-15",
+    -6005: "2026-01-15",
+    -6006: "2026-01-15",
+    -6007: "2026-01-15",
+    -6008: "2026-01-15",
+    -6009: "2026-01-15",
+    -6010: "2026-01-15",
+    -6011: "2026-01-15",
+    -6012: "2026-01-15",
+    -6013: "2026-01-15",
+    -6014: "2026-01-15",
+    -6015: "2026-01-15",
+    -6016: "2026-01-15",
+    -6017: "2026-01-15",
+    -6018: "2026-01-15",
+    -6019: "2026-01-15",
+    -6020: "2026-01-15",
+    -6021: "2026-01-15",
+    -6022: "2026-01-15",
+    -6023: "2026-01-15",
+    -6024: "2026-01-15",
+    -6025: "2026-01-15",
+    -6026: "2026-01-15",
+    -6027: "2026-01-15",
+    -6028: "2026-01-15",
+    -6029: "2026-01-15",
+    -6030: "2026-01-15",
+    -6031: "2026-01-15",
+    -6032: "2026-01-15",
+    -6033: "2026-01-15",
+    -6034: "2026-01-15",
+    -6035: "2026-01-15",
+    -6036: "2026-01-15",
+    -6037: "2026-01-15",
+    -6038: "2026-01-15",
+    -6039: "2026-01-15",
+    -6040: "2026-01-15",
+    -6041: "2026-01-15",
+    -6042: "2026-01-15",
+    -6043: "2026-01-15",
+    -6044: "2026-01-15",
+    -6045: "2026-01-15",
+    -6046: "2026-01-15",
+    -6047: "2026-01-15",
+    -6048: "2026-01-15",
+    -6049: "2026-01-15",
+    -6050: "2026-01-15",
+    -6051: "2026-01-15",
+    -6052: "2026-01-15",
+    -6053: "2026-01-15",
+    -6054: "2026-01-15",
+    -6055: "2026-01-15",
+    -6056: "2026-01-15",
+    -6057: "2026-01-15",
+    -6058: "2026-01-15",
+    -6059: "2026-01-15",
+    -6060: "2026-01-15",
+    -6061: "2026-01-15",
+    -6062: "2026-01-15",
+    -6063: "2026-01-15",
+}
 
 _REMOVED: dict[int, str] = {}
 
@@ -554,24 +697,80 @@ TABLES: tuple[MessageTable, ...] = ()
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-_PATTERNS: dict[str, str] = {
-    "Too much request weight used; current limit is %s request weight per %s %s. Please use the websocket for live updates to avoid polling the API.": "Too much request weight used; current limit is (.*?) request weight per (.*?) (.*?)\\. Please use the websocket for live updates to avoid polling the API",
-    "Way too much request weight used; IP banned until %s. Please use the websocket for live updates to avoid bans.": "Way too much request weight used; IP banned until (.*?)\\. Please use the websocket for live updates to avoid bans",
-    "Not all sent parameters were read; read %s parameter(s) but was sent %s.": "Not all sent parameters were read; read (.*?) parameter\\(s\\) but was sent (.*?)",
-    "Mandatory parameter %s was not sent, was empty/null, or malformed.": "Mandatory parameter (.*?) was not sent, was empty/null, or malformed",
-    "Illegal characters found in parameter %s; legal range is %s.": "Illegal characters found in parameter (.*?); legal range is (.*?)",
-    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
-    "Param %s or %s must be sent, but both were empty/null!": "Param (.*?) or (.*?) must be sent, but both were empty/null!",
-    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
-    "Too many parameters; expected %s and received %s.": "Too many parameters; expected (.*?) and received (.*?)",
-    "Illegal characters found in a parameter. %s": "Illegal characters found in a parameter\\. (.*?)",
-    "Data sent for paramter %s is not valid.": "Data sent for paramter (.*?) is not valid",
-    "Parameter %s sent when not required.": "Parameter (.*?) sent when not required",
-    "Items '%s' already exist": "Items '(.*?)' already exist",
-    "Parameter %s was empty.": "Parameter (.*?) was empty",
-    "%s is required": "(.*?) is required",
+_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "Too much request weight used; current limit is %s request weight per %s %s. Please use the websocket for live updates to avoid polling the API.": (
+        "Too much request weight used; current limit is ",
+        "s",
+        " request weight per ",
+        "s",
+        " ",
+        "s",
+        ". Please use the websocket for live updates to avoid polling the API",
+    ),
+    "Way too much request weight used; IP banned until %s. Please use the websocket for live updates to avoid bans.": (
+        "Way too much request weight used; IP banned until ",
+        "s",
+        ". Please use the websocket for live updates to avoid bans",
+    ),
+    "Not all sent parameters were read; read %s parameter(s) but was sent %s.": (
+        "Not all sent parameters were read; read ",
+        "s",
+        " parameter(s) but was sent ",
+        "s",
+        "",
+    ),
+    "Mandatory parameter %s was not sent, was empty/null, or malformed.": (
+        "Mandatory parameter ",
+        "s",
+        " was not sent, was empty/null, or malformed",
+    ),
+    "Illegal characters found in parameter %s; legal range is %s.": (
+        "Illegal characters found in parameter ",
+        "s",
+        "; legal range is ",
+        "s",
+        "",
+    ),
+    "Too many new orders; current limit is %s orders per %s.": (
+        "Too many new orders; current limit is ",
+        "s",
+        " orders per ",
+        "s",
+        "",
+    ),
+    "Param %s or %s must be sent, but both were empty/null!": (
+        "Param ",
+        "s",
+        " or ",
+        "s",
+        " must be sent, but both were empty/null!",
+    ),
+    "More than %s hours between startTime and endTime.": (
+        "More than ",
+        "s",
+        " hours between startTime and endTime",
+    ),
+    "Too many parameters; expected %s and received %s.": (
+        "Too many parameters; expected ",
+        "s",
+        " and received ",
+        "s",
+        "",
+    ),
+    "Illegal characters found in a parameter. %s": (
+        "Illegal characters found in a parameter. ",
+        "s",
+        "",
+    ),
+    "Data sent for paramter %s is not valid.": ("Data sent for paramter ", "s", " is not valid"),
+    "Parameter %s sent when not required.": ("Parameter ", "s", " sent when not required"),
+    "Items '%s' already exist": ("Items '", "s", "' already exist"),
+    "Parameter %s was empty.": ("Parameter ", "s", " was empty"),
+    "%s is required": ("", "s", " is required"),
 }
-"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+"""The compiled form of every message with placeholders, most specific first: literal text
+and placeholder kinds, alternating (see ``_matching.PLACEHOLDER_PATTERNS``); patterns are built
+from it on first use."""
 
 _MATCHER: "MessageMatcher | None" = None
 """Built by the first ``match()`` call, so importing the product does not load the matcher."""

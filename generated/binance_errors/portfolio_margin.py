@@ -201,6 +201,16 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The page's prose about this code that describes rather than quotes a message."""
+        return _NOTES.get(self.value, ())
+
+    @property
+    def former_messages(self) -> "tuple[tuple[str, str | None], ...]":
+        """Messages the page used to give, each with the date it was last documented (or None)."""
+        return _FORMER_MESSAGES.get(self.value, ())
+
+    @property
     def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
@@ -255,15 +265,20 @@ def lookup(code: int) -> "ErrorCode | None":
 
 
 def match(code: int, msg: str) -> "MessageMatch | None":
-    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+    """Which documented message ``msg`` is for ``code``, how it was found, the values; or None.
 
-    ``msg`` is compared with whitespace runs collapsed and without trailing
-    periods. Messages without placeholders are looked up exactly; templated
-    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
-    with the most literal text first, giving one string per placeholder.
-    Table rows count for the codes their table names. Never raises: unknown
-    codes and messages, and arguments of the wrong type, give None. Patterns
-    are compiled on the first call.
+    The strict kinds come first: ``exact`` (``msg`` with whitespace runs
+    collapsed and without trailing periods equals a documented message, or
+    fits a template: ``%s``, ``%d``, ``'%s'``, ``{param}``, ..., the template
+    with the most literal text first, one string per placeholder) and
+    ``table`` (a row of a table the page binds to the code). Only when they
+    fail come the tolerant kinds, each anchored on the documented text:
+    ``normalised`` (case, spacing around punctuation, quote style),
+    ``extended`` (server text around or inside it, in ``detail``), ``former``
+    (a wording the page used to have) and ``other_code`` (documented under
+    one other code, in ``documented_code``). The result's ``kind`` says which.
+    Never raises: unknown codes and messages, and arguments of the wrong type,
+    give None. Patterns are built on the first call that needs them.
     """
     matcher = _MATCHER
     if matcher is None:
@@ -276,7 +291,8 @@ def _load_matcher() -> "MessageMatcher":
     global _MATCHER  # noqa: PLW0603 - a lazily built module singleton
     from binance_errors._matching import MessageMatcher
 
-    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+    former = {code: tuple(text for text, _ in old) for code, old in _FORMER_MESSAGES.items()}
+    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _TEMPLATES, TABLES, former)
     return _MATCHER
 
 
@@ -485,6 +501,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
         "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
     ),
     -1008: (
+        "Request Throttled",
         "Request throttled by system-level protection. Reduce-only/close-position orders are exempt. Please try again.",
     ),
     -1010: ("ERROR_MSG_RECEIVED.",),
@@ -552,10 +569,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -2019: ("Margin is insufficient.",),
     -2020: ("Unable to fill.",),
     -2021: ("Order would immediately trigger.",),
-    -2022: (
-        "ReduceOnly Order is rejected.",
-        "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order.",
-    ),
+    -2022: ("ReduceOnly Order is rejected.",),
     -2023: ("User in liquidation mode now.",),
     -2024: ("Position is not sufficient.",),
     -2025: ("Reach max open order limit.",),
@@ -650,10 +664,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -4104: ("Invalid contract type",),
     -4114: ("clientTranId is not valid", "Client tran id length should be less than 64 chars"),
     -4115: ("clientTranId is duplicated", "Client tran id should be unique within 7 days"),
-    -4118: (
-        "ReduceOnly Order Failed. Please check your existing position and open orders",
-        "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order.",
-    ),
+    -4118: ("ReduceOnly Order Failed. Please check your existing position and open orders",),
     -4131: ("The counterparty's best price does not meet the PERCENT_PRICE filter limit",),
     -4135: ("Invalid activation price",),
     -4137: ("Quantity must be zero with closePosition equals true",),
@@ -687,6 +698,17 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -51078: ("Fail to retrieve margin assets.",),
 }
 
+_NOTES: dict[int, tuple[str, ...]] = {
+    -2022: (
+        "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order.",
+    ),
+    -4118: (
+        "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order.",
+    ),
+}
+
+_FORMER_MESSAGES: "dict[int, tuple[tuple[str, str | None], ...]]" = {}
+
 _TITLES: dict[int, str] = {
     -1008: "Request Throttled",
 }
@@ -703,37 +725,99 @@ TABLES: tuple[MessageTable, ...] = ()
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-_PATTERNS: dict[str, str] = {
-    "Too many requests; current limit is %s requests per minute. Please use the websocket for live updates to avoid polling the API.": "Too many requests; current limit is (.*?) requests per minute\\. Please use the websocket for live updates to avoid polling the API",
-    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.": "Way too many requests; IP banned until (.*?)\\. Please use the websocket for live updates to avoid bans",
-    "Order's notional must be no smaller than %s (unless you choose reduce only)": "Order's notional must be no smaller than (.*?) \\(unless you choose reduce only\\)",
-    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": "Not all sent parameters were read; read '(.*?)' parameter\\(s\\) but was sent '(.*?)'",
-    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": "Mandatory parameter '(.*?)' was not sent, was empty/null, or malformed",
-    "Illegal characters found in parameter '%s'; legal range is '%s'.": "Illegal characters found in parameter '(.*?)'; legal range is '(.*?)'",
-    "Target strategy invalid for orderType '%s',reduceOnly '%b'.": "Target strategy invalid for orderType '(.*?)',reduceOnly '((?i:true|false))'",
-    "Param '%s' or '%s' must be sent, but both were empty/null!": "Param '(.*?)' or '(.*?)' must be sent, but both were empty/null!",
-    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
-    "Too many parameters; expected '%s' and received '%s'.": "Too many parameters; expected '(.*?)' and received '(.*?)'",
-    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
-    "Data sent for parameter '%s' is not valid.": "Data sent for parameter '(.*?)' is not valid",
-    "Invalid number of batch place orders: %s": "Invalid number of batch place orders: (.*?)",
-    "Parameter '%s' sent when not required.": "Parameter '(.*?)' sent when not required",
-    "Limit price can't be higher than %s.": "Limit price can't be higher than (.*?)",
-    "Limit price can't be lower than %s.": "Limit price can't be lower than (.*?)",
-    "Invalid parameter working type: %s": "Invalid parameter working type: (.*?)",
-    "duplicate options id %d for user %d": "duplicate options id ([-+]?[0-9]+) for user ([-+]?[0-9]+)",
-    "Maximum time interval is %s days": "Maximum time interval is (.*?) days",
-    "%s absolute value greater than %s": "(.*?) absolute value greater than (.*?)",
-    "Leverage %s already exist with %s": "Leverage (.*?) already exist with (.*?)",
-    "'%s' is not valid depth limit.": "'(.*?)' is not valid depth limit",
-    "options not found with id: %s": "options not found with id: (.*?)",
-    "user not found with id: %s": "user not found with id: (.*?)",
-    "Parameter '%s' was empty.": "Parameter '(.*?)' was empty",
-    "Leverage %s is not valid": "Leverage (.*?) is not valid",
-    "invalid options id: %s": "invalid options id: (.*?)",
-    "%s less than zero.": "(.*?) less than zero",
+_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "Too many requests; current limit is %s requests per minute. Please use the websocket for live updates to avoid polling the API.": (
+        "Too many requests; current limit is ",
+        "s",
+        " requests per minute. Please use the websocket for live updates to avoid polling the API",
+    ),
+    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.": (
+        "Way too many requests; IP banned until ",
+        "s",
+        ". Please use the websocket for live updates to avoid bans",
+    ),
+    "Order's notional must be no smaller than %s (unless you choose reduce only)": (
+        "Order's notional must be no smaller than ",
+        "s",
+        " (unless you choose reduce only)",
+    ),
+    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": (
+        "Not all sent parameters were read; read '",
+        "s",
+        "' parameter(s) but was sent '",
+        "s",
+        "'",
+    ),
+    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": (
+        "Mandatory parameter '",
+        "s",
+        "' was not sent, was empty/null, or malformed",
+    ),
+    "Illegal characters found in parameter '%s'; legal range is '%s'.": (
+        "Illegal characters found in parameter '",
+        "s",
+        "'; legal range is '",
+        "s",
+        "'",
+    ),
+    "Target strategy invalid for orderType '%s',reduceOnly '%b'.": (
+        "Target strategy invalid for orderType '",
+        "s",
+        "',reduceOnly '",
+        "b",
+        "'",
+    ),
+    "Param '%s' or '%s' must be sent, but both were empty/null!": (
+        "Param '",
+        "s",
+        "' or '",
+        "s",
+        "' must be sent, but both were empty/null!",
+    ),
+    "Too many new orders; current limit is %s orders per %s.": (
+        "Too many new orders; current limit is ",
+        "s",
+        " orders per ",
+        "s",
+        "",
+    ),
+    "Too many parameters; expected '%s' and received '%s'.": (
+        "Too many parameters; expected '",
+        "s",
+        "' and received '",
+        "s",
+        "'",
+    ),
+    "More than %s hours between startTime and endTime.": (
+        "More than ",
+        "s",
+        " hours between startTime and endTime",
+    ),
+    "Data sent for parameter '%s' is not valid.": (
+        "Data sent for parameter '",
+        "s",
+        "' is not valid",
+    ),
+    "Invalid number of batch place orders: %s": ("Invalid number of batch place orders: ", "s", ""),
+    "Parameter '%s' sent when not required.": ("Parameter '", "s", "' sent when not required"),
+    "Limit price can't be higher than %s.": ("Limit price can't be higher than ", "s", ""),
+    "Limit price can't be lower than %s.": ("Limit price can't be lower than ", "s", ""),
+    "Invalid parameter working type: %s": ("Invalid parameter working type: ", "s", ""),
+    "duplicate options id %d for user %d": ("duplicate options id ", "d", " for user ", "d", ""),
+    "Maximum time interval is %s days": ("Maximum time interval is ", "s", " days"),
+    "%s absolute value greater than %s": ("", "s", " absolute value greater than ", "s", ""),
+    "Leverage %s already exist with %s": ("Leverage ", "s", " already exist with ", "s", ""),
+    "'%s' is not valid depth limit.": ("'", "s", "' is not valid depth limit"),
+    "options not found with id: %s": ("options not found with id: ", "s", ""),
+    "user not found with id: %s": ("user not found with id: ", "s", ""),
+    "Parameter '%s' was empty.": ("Parameter '", "s", "' was empty"),
+    "Leverage %s is not valid": ("Leverage ", "s", " is not valid"),
+    "invalid options id: %s": ("invalid options id: ", "s", ""),
+    "%s less than zero.": ("", "s", " less than zero"),
 }
-"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+"""The compiled form of every message with placeholders, most specific first: literal text
+and placeholder kinds, alternating (see ``_matching.PLACEHOLDER_PATTERNS``); patterns are built
+from it on first use."""
 
 _MATCHER: "MessageMatcher | None" = None
 """Built by the first ``match()`` call, so importing the product does not load the matcher."""

@@ -141,6 +141,16 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The page's prose about this code that describes rather than quotes a message."""
+        return _NOTES.get(self.value, ())
+
+    @property
+    def former_messages(self) -> "tuple[tuple[str, str | None], ...]":
+        """Messages the page used to give, each with the date it was last documented (or None)."""
+        return _FORMER_MESSAGES.get(self.value, ())
+
+    @property
     def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
@@ -195,15 +205,20 @@ def lookup(code: int) -> "ErrorCode | None":
 
 
 def match(code: int, msg: str) -> "MessageMatch | None":
-    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+    """Which documented message ``msg`` is for ``code``, how it was found, the values; or None.
 
-    ``msg`` is compared with whitespace runs collapsed and without trailing
-    periods. Messages without placeholders are looked up exactly; templated
-    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
-    with the most literal text first, giving one string per placeholder.
-    Table rows count for the codes their table names. Never raises: unknown
-    codes and messages, and arguments of the wrong type, give None. Patterns
-    are compiled on the first call.
+    The strict kinds come first: ``exact`` (``msg`` with whitespace runs
+    collapsed and without trailing periods equals a documented message, or
+    fits a template: ``%s``, ``%d``, ``'%s'``, ``{param}``, ..., the template
+    with the most literal text first, one string per placeholder) and
+    ``table`` (a row of a table the page binds to the code). Only when they
+    fail come the tolerant kinds, each anchored on the documented text:
+    ``normalised`` (case, spacing around punctuation, quote style),
+    ``extended`` (server text around or inside it, in ``detail``), ``former``
+    (a wording the page used to have) and ``other_code`` (documented under
+    one other code, in ``documented_code``). The result's ``kind`` says which.
+    Never raises: unknown codes and messages, and arguments of the wrong type,
+    give None. Patterns are built on the first call that needs them.
     """
     matcher = _MATCHER
     if matcher is None:
@@ -216,7 +231,8 @@ def _load_matcher() -> "MessageMatcher":
     global _MATCHER  # noqa: PLW0603 - a lazily built module singleton
     from binance_errors._matching import MessageMatcher
 
-    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+    former = {code: tuple(text for text, _ in old) for code, old in _FORMER_MESSAGES.items()}
+    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _TEMPLATES, TABLES, former)
     return _MATCHER
 
 
@@ -364,10 +380,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -1008: (
         "Server is currently overloaded with other requests. Please try again in a few minutes.",
     ),
-    -1013: (
-        "The request is rejected by the API. (i.e. The request didn't reach the Matching Engine.)",
-        "Potential error messages can be found in Filter Failures or Failures during order placement.",
-    ),
+    -1013: (),
     -1014: ("Unsupported order combination.",),
     -1015: ("Too many new orders.", "Too many new orders; current limit is %s orders per %s."),
     -1016: ("This service is no longer available.",),
@@ -456,7 +469,6 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     ),
     -1160: (
         "Parameter '%s' is not supported if aboveTimeInForce/belowTimeInForce is not GTC.",
-        "If the order type for the above or below leg is STOP_LOSS_LIMIT, and icebergQty is provided for that leg, the timeInForce has to be GTC else it will throw an error.",
         "TimeInForce (59) must be GTC (1) when MaxFloor (111) is used.",
     ),
     -1161: ("Unable to encode the response in SBE schema 'x'. Please use schema 'y' or higher.",),
@@ -528,12 +540,8 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -2014: ("API-key format invalid.",),
     -2015: ("Invalid API-key, IP, or permissions for action.",),
     -2016: ("No trading window could be found for the symbol. Try ticker/24hrs instead.",),
-    -2021: (
-        "This code is sent when either the cancellation of the order failed or the new order placement failed but not both.",
-    ),
-    -2022: (
-        "This code is sent when both the cancellation of the order failed and the new order placement failed.",
-    ),
+    -2021: ("Order cancel-replace partially failed",),
+    -2022: ("Order cancel-replace failed.",),
     -2026: (
         "Order was canceled or expired with no executed qty over 90 days ago and has been archived.",
     ),
@@ -542,6 +550,60 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -2039: ("Client order ID is not correct for this order ID.",),
     -2042: ("Maximum subscription ID reached for this connection.",),
     -2043: ("This symbol doesn't have a reference price.",),
+}
+
+_NOTES: dict[int, tuple[str, ...]] = {
+    -1013: (
+        "The request is rejected by the API. (i.e. The request didn't reach the Matching Engine.)",
+        "Potential error messages can be found in Filter Failures or Failures during order placement.",
+    ),
+    -1160: (
+        "If the order type for the above or below leg is STOP_LOSS_LIMIT, and icebergQty is provided for that leg, the timeInForce has to be GTC else it will throw an error.",
+    ),
+    -2021: (
+        "This code is sent when either the cancellation of the order failed or the new order placement failed but not both.",
+    ),
+    -2022: (
+        "This code is sent when both the cancellation of the order failed and the new order placement failed.",
+    ),
+}
+
+_FORMER_MESSAGES: "dict[int, tuple[tuple[str, str | None], ...]]" = {
+    -1000: (("An unknown error occured while processing the request.", "2022-12-13"),),
+    -1003: (
+        (
+            "Too much request weight used; please use the websocket for live updates to avoid polling the API.",
+            "2022-12-05",
+        ),
+        (
+            "Too much request weight used; current limit is %s request weight per %s %s. Please use the websocket for live updates to avoid polling the API.",
+            "2022-12-05",
+        ),
+        (
+            "Way too much request weight used; IP banned until %s. Please use the websocket for live updates to avoid bans.",
+            "2022-12-05",
+        ),
+    ),
+    -1034: (("Too many concurrent connections; current limit is '%d'.", "2025-04-07"),),
+    -1102: (("'%s' contains unexpected value. Cannot be greater than '%s'.", "2025-01-15"),),
+    -1111: (("Precision is over the maximum defined for this asset.", "2023-08-29"),),
+    -1128: (
+        (
+            "Invalid 'MDEntryType (269)' combination. BID and OFFER must be requested together.",
+            "2025-04-07",
+        ),
+    ),
+    -1130: (("Data sent for paramter '%s' is not valid.", "2020-11-29"),),
+    -1190: (
+        (
+            "'MDReqID (262)' contains a subscription request id that is already in use on this connection.",
+            "2025-04-07",
+        ),
+        (
+            "'MDReqID (262)' contains an unsubscription request id that does not match any active subscription.",
+            "2025-04-07",
+        ),
+    ),
 }
 
 _TITLES: dict[int, str] = {
@@ -669,7 +731,7 @@ TABLES: tuple[MessageTable, ...] = (
     MessageTable(
         id="order_rejections",
         title="Messages for -1010 ERROR_MSG_RECEIVED, -2010 NEW_ORDER_REJECTED, -2011 CANCEL_REJECTED, and -2038 ORDER_AMEND_REJECTED",
-        codes=(-1010, -2010, -2011, -2038),
+        codes=(-1010, -2010, -2011, -2038, -1013),
         rows=(
             TableRow(
                 "Unknown order sent.",
@@ -903,49 +965,232 @@ TABLES: tuple[MessageTable, ...] = (
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-_PATTERNS: dict[str, str] = {
-    "Too much request weight used; current limit is %s request weight per %s. Please use WebSocket Streams for live updates to avoid polling the API.": "Too much request weight used; current limit is (.*?) request weight per (.*?)\\. Please use WebSocket Streams for live updates to avoid polling the API",
-    "Way too much request weight used; IP banned until %s. Please use WebSocket Streams for live updates to avoid bans.": "Way too much request weight used; IP banned until (.*?)\\. Please use WebSocket Streams for live updates to avoid bans",
-    "Similar subscription is already active on this connection. Symbol='%s', active subscription id: '%s'.": "Similar subscription is already active on this connection\\. Symbol='(.*?)', active subscription id: '(.*?)'",
-    "Combination of optional fields invalid. Recommendation: '%s' and '%s' must both be sent.": "Combination of optional fields invalid\\. Recommendation: '(.*?)' and '(.*?)' must both be sent",
-    "Too many subscriptions. Connection may create up to '%s' subscriptions at a time.": "Too many subscriptions\\. Connection may create up to '(.*?)' subscriptions at a time",
-    "Parameter '%s' is not supported if aboveTimeInForce/belowTimeInForce is not GTC.": "Parameter '(.*?)' is not supported if aboveTimeInForce/belowTimeInForce is not GTC",
-    "Unable to encode the response in SBE schema 'x'. Please use schema 'y' or higher.": "Unable to encode the response in SBE schema '(.*?)'\\. Please use schema '(.*?)' or higher",
-    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": "Not all sent parameters were read; read '(.*?)' parameter\\(s\\) but was sent '(.*?)'",
-    "Component '%s' is incorrectly populated on '%s' order. Recommendation: '%s'": "Component '(.*?)' is incorrectly populated on '(.*?)' order\\. Recommendation: '(.*?)'",
-    "Too many connection attempts for account; current limit is %s per '%s'.": "Too many connection attempts for account; current limit is (.*?) per '(.*?)'",
-    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": "Mandatory parameter '(.*?)' was not sent, was empty/null, or malformed",
-    "Too many connection attempts from IP; current limit is %s per '%s'.": "Too many connection attempts from IP; current limit is (.*?) per '(.*?)'",
-    "Illegal characters found in parameter '%s'; legal range is '%s'.": "Illegal characters found in parameter '(.*?)'; legal range is '(.*?)'",
-    "MsgSeqNum(34) contains an unexpected value. Expected: '%d'.": "MsgSeqNum\\(34\\) contains an unexpected value\\. Expected: '([-+]?[0-9]+)'",
-    "Too many messages; current limit is '%d' messages per '%s'.": "Too many messages; current limit is '([-+]?[0-9]+)' messages per '(.*?)'",
-    "Param '%s' or '%s' must be sent, but both were empty/null!": "Param '(.*?)' or '(.*?)' must be sent, but both were empty/null!",
-    "'%s' contains unexpected value. Cannot be greater than %s.": "'(.*?)' contains unexpected value\\. Cannot be greater than (.*?)",
-    "Too many concurrent connections; current limit is '%s'.": "Too many concurrent connections; current limit is '(.*?)'",
-    "Fields [%s] must be sent together or omitted entirely.": "Fields \\[(.*?)\\] must be sent together or omitted entirely",
-    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
-    "Incorrect NumInGroup count for repeating group '%s'.": "Incorrect NumInGroup count for repeating group '(.*?)'",
-    "Too many parameters; expected '%s' and received '%s'.": "Too many parameters; expected '(.*?)' and received '(.*?)'",
-    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
-    "Pending orders should not include the '%s' tag.": "Pending orders should not include the '(.*?)' tag",
-    "Tag '%s' not defined for this message type.": "Tag '(.*?)' not defined for this message type",
-    "Data sent for parameter '%s' is not valid.": "Data sent for parameter '(.*?)' is not valid",
-    "JSON sent for parameter '%s' is not valid": "JSON sent for parameter '(.*?)' is not valid",
-    "Tag '%s' specified out of required order.": "Tag '(.*?)' specified out of required order",
-    "Repeating group '%s' fields out of order.": "Repeating group '(.*?)' fields out of order",
-    "Working order must include the '{param}' tag.": "Working order must include the '(.*?)' tag",
-    "Parameter '%s' sent when not required.": "Parameter '(.*?)' sent when not required",
-    "A tag '%s' was sent when not required.": "A tag '(.*?)' was sent when not required",
-    "Parameter '%s' has too much precision.": "Parameter '(.*?)' has too much precision",
-    "Group '%s' contains duplicate entries.": "Group '(.*?)' contains duplicate entries",
-    "Tag '%s' appears more than once.": "Tag '(.*?)' appears more than once",
-    "Required tag '%s' missing.": "Required tag '(.*?)' missing",
-    "Parameter '%s' overflowed.": "Parameter '(.*?)' overflowed",
-    "Parameter '%s' was empty.": "Parameter '(.*?)' was empty",
-    "Conflicting fields: ['%s'...]": "Conflicting fields: \\[(.+?)(?:\\.\\.\\.|…)?\\]",
-    "Conflicting fields: [%s]": "Conflicting fields: \\[(.*?)\\]",
+_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "Too much request weight used; current limit is %s request weight per %s. Please use WebSocket Streams for live updates to avoid polling the API.": (
+        "Too much request weight used; current limit is ",
+        "s",
+        " request weight per ",
+        "s",
+        ". Please use WebSocket Streams for live updates to avoid polling the API",
+    ),
+    "Too much request weight used; current limit is %s request weight per %s %s. Please use the websocket for live updates to avoid polling the API.": (
+        "Too much request weight used; current limit is ",
+        "s",
+        " request weight per ",
+        "s",
+        " ",
+        "s",
+        ". Please use the websocket for live updates to avoid polling the API",
+    ),
+    "Way too much request weight used; IP banned until %s. Please use WebSocket Streams for live updates to avoid bans.": (
+        "Way too much request weight used; IP banned until ",
+        "s",
+        ". Please use WebSocket Streams for live updates to avoid bans",
+    ),
+    "Way too much request weight used; IP banned until %s. Please use the websocket for live updates to avoid bans.": (
+        "Way too much request weight used; IP banned until ",
+        "s",
+        ". Please use the websocket for live updates to avoid bans",
+    ),
+    "Similar subscription is already active on this connection. Symbol='%s', active subscription id: '%s'.": (
+        "Similar subscription is already active on this connection. Symbol='",
+        "s",
+        "', active subscription id: '",
+        "s",
+        "'",
+    ),
+    "Combination of optional fields invalid. Recommendation: '%s' and '%s' must both be sent.": (
+        "Combination of optional fields invalid. Recommendation: '",
+        "s",
+        "' and '",
+        "s",
+        "' must both be sent",
+    ),
+    "Too many subscriptions. Connection may create up to '%s' subscriptions at a time.": (
+        "Too many subscriptions. Connection may create up to '",
+        "s",
+        "' subscriptions at a time",
+    ),
+    "Parameter '%s' is not supported if aboveTimeInForce/belowTimeInForce is not GTC.": (
+        "Parameter '",
+        "s",
+        "' is not supported if aboveTimeInForce/belowTimeInForce is not GTC",
+    ),
+    "Unable to encode the response in SBE schema 'x'. Please use schema 'y' or higher.": (
+        "Unable to encode the response in SBE schema ",
+        "letter",
+        ". Please use schema ",
+        "letter",
+        " or higher",
+    ),
+    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": (
+        "Not all sent parameters were read; read '",
+        "s",
+        "' parameter(s) but was sent '",
+        "s",
+        "'",
+    ),
+    "Component '%s' is incorrectly populated on '%s' order. Recommendation: '%s'": (
+        "Component '",
+        "s",
+        "' is incorrectly populated on '",
+        "s",
+        "' order. Recommendation: '",
+        "s",
+        "'",
+    ),
+    "Too many connection attempts for account; current limit is %s per '%s'.": (
+        "Too many connection attempts for account; current limit is ",
+        "s",
+        " per '",
+        "s",
+        "'",
+    ),
+    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": (
+        "Mandatory parameter '",
+        "s",
+        "' was not sent, was empty/null, or malformed",
+    ),
+    "Too many connection attempts from IP; current limit is %s per '%s'.": (
+        "Too many connection attempts from IP; current limit is ",
+        "s",
+        " per '",
+        "s",
+        "'",
+    ),
+    "Illegal characters found in parameter '%s'; legal range is '%s'.": (
+        "Illegal characters found in parameter '",
+        "s",
+        "'; legal range is '",
+        "s",
+        "'",
+    ),
+    "MsgSeqNum(34) contains an unexpected value. Expected: '%d'.": (
+        "MsgSeqNum(34) contains an unexpected value. Expected: '",
+        "d",
+        "'",
+    ),
+    "'%s' contains unexpected value. Cannot be greater than '%s'.": (
+        "'",
+        "s",
+        "' contains unexpected value. Cannot be greater than '",
+        "s",
+        "'",
+    ),
+    "Too many messages; current limit is '%d' messages per '%s'.": (
+        "Too many messages; current limit is '",
+        "d",
+        "' messages per '",
+        "s",
+        "'",
+    ),
+    "Param '%s' or '%s' must be sent, but both were empty/null!": (
+        "Param '",
+        "s",
+        "' or '",
+        "s",
+        "' must be sent, but both were empty/null!",
+    ),
+    "'%s' contains unexpected value. Cannot be greater than %s.": (
+        "'",
+        "s",
+        "' contains unexpected value. Cannot be greater than ",
+        "s",
+        "",
+    ),
+    "Too many concurrent connections; current limit is '%s'.": (
+        "Too many concurrent connections; current limit is '",
+        "s",
+        "'",
+    ),
+    "Too many concurrent connections; current limit is '%d'.": (
+        "Too many concurrent connections; current limit is '",
+        "d",
+        "'",
+    ),
+    "Fields [%s] must be sent together or omitted entirely.": (
+        "Fields [",
+        "s",
+        "] must be sent together or omitted entirely",
+    ),
+    "Too many new orders; current limit is %s orders per %s.": (
+        "Too many new orders; current limit is ",
+        "s",
+        " orders per ",
+        "s",
+        "",
+    ),
+    "Incorrect NumInGroup count for repeating group '%s'.": (
+        "Incorrect NumInGroup count for repeating group '",
+        "s",
+        "'",
+    ),
+    "Too many parameters; expected '%s' and received '%s'.": (
+        "Too many parameters; expected '",
+        "s",
+        "' and received '",
+        "s",
+        "'",
+    ),
+    "More than %s hours between startTime and endTime.": (
+        "More than ",
+        "s",
+        " hours between startTime and endTime",
+    ),
+    "Pending orders should not include the '%s' tag.": (
+        "Pending orders should not include the '",
+        "s",
+        "' tag",
+    ),
+    "Tag '%s' not defined for this message type.": (
+        "Tag '",
+        "s",
+        "' not defined for this message type",
+    ),
+    "Data sent for parameter '%s' is not valid.": (
+        "Data sent for parameter '",
+        "s",
+        "' is not valid",
+    ),
+    "JSON sent for parameter '%s' is not valid": (
+        "JSON sent for parameter '",
+        "s",
+        "' is not valid",
+    ),
+    "Tag '%s' specified out of required order.": (
+        "Tag '",
+        "s",
+        "' specified out of required order",
+    ),
+    "Repeating group '%s' fields out of order.": (
+        "Repeating group '",
+        "s",
+        "' fields out of order",
+    ),
+    "Data sent for paramter '%s' is not valid.": (
+        "Data sent for paramter '",
+        "s",
+        "' is not valid",
+    ),
+    "Working order must include the '{param}' tag.": (
+        "Working order must include the '",
+        "named",
+        "' tag",
+    ),
+    "Parameter '%s' sent when not required.": ("Parameter '", "s", "' sent when not required"),
+    "A tag '%s' was sent when not required.": ("A tag '", "s", "' was sent when not required"),
+    "Parameter '%s' has too much precision.": ("Parameter '", "s", "' has too much precision"),
+    "Group '%s' contains duplicate entries.": ("Group '", "s", "' contains duplicate entries"),
+    "Tag '%s' appears more than once.": ("Tag '", "s", "' appears more than once"),
+    "Required tag '%s' missing.": ("Required tag '", "s", "' missing"),
+    "Parameter '%s' overflowed.": ("Parameter '", "s", "' overflowed"),
+    "Parameter '%s' was empty.": ("Parameter '", "s", "' was empty"),
+    "Conflicting fields: ['%s'...]": ("Conflicting fields: [", "list", "]"),
+    "Conflicting fields: [%s]": ("Conflicting fields: [", "s", "]"),
 }
-"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+"""The compiled form of every message with placeholders, most specific first: literal text
+and placeholder kinds, alternating (see ``_matching.PLACEHOLDER_PATTERNS``); patterns are built
+from it on first use."""
 
 _MATCHER: "MessageMatcher | None" = None
 """Built by the first ``match()`` call, so importing the product does not load the matcher."""

@@ -237,6 +237,16 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The page's prose about this code that describes rather than quotes a message."""
+        return _NOTES.get(self.value, ())
+
+    @property
+    def former_messages(self) -> "tuple[tuple[str, str | None], ...]":
+        """Messages the page used to give, each with the date it was last documented (or None)."""
+        return _FORMER_MESSAGES.get(self.value, ())
+
+    @property
     def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
@@ -291,15 +301,20 @@ def lookup(code: int) -> "ErrorCode | None":
 
 
 def match(code: int, msg: str) -> "MessageMatch | None":
-    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+    """Which documented message ``msg`` is for ``code``, how it was found, the values; or None.
 
-    ``msg`` is compared with whitespace runs collapsed and without trailing
-    periods. Messages without placeholders are looked up exactly; templated
-    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
-    with the most literal text first, giving one string per placeholder.
-    Table rows count for the codes their table names. Never raises: unknown
-    codes and messages, and arguments of the wrong type, give None. Patterns
-    are compiled on the first call.
+    The strict kinds come first: ``exact`` (``msg`` with whitespace runs
+    collapsed and without trailing periods equals a documented message, or
+    fits a template: ``%s``, ``%d``, ``'%s'``, ``{param}``, ..., the template
+    with the most literal text first, one string per placeholder) and
+    ``table`` (a row of a table the page binds to the code). Only when they
+    fail come the tolerant kinds, each anchored on the documented text:
+    ``normalised`` (case, spacing around punctuation, quote style),
+    ``extended`` (server text around or inside it, in ``detail``), ``former``
+    (a wording the page used to have) and ``other_code`` (documented under
+    one other code, in ``documented_code``). The result's ``kind`` says which.
+    Never raises: unknown codes and messages, and arguments of the wrong type,
+    give None. Patterns are built on the first call that needs them.
     """
     matcher = _MATCHER
     if matcher is None:
@@ -312,7 +327,8 @@ def _load_matcher() -> "MessageMatcher":
     global _MATCHER  # noqa: PLW0603 - a lazily built module singleton
     from binance_errors._matching import MessageMatcher
 
-    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+    former = {code: tuple(text for text, _ in old) for code, old in _FORMER_MESSAGES.items()}
+    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _TEMPLATES, TABLES, former)
     return _MATCHER
 
 
@@ -557,6 +573,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
         "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
     ),
     -1008: (
+        "Request Throttled",
         "Server is currently overloaded with other requests. Please try again in a few minutes.",
         "Request throttled by system-level protection. Reduce-only/close-position orders are exempt. Please try again.",
     ),
@@ -633,10 +650,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -2019: ("Margin is insufficient.",),
     -2020: ("Unable to fill.",),
     -2021: ("Order would immediately trigger.",),
-    -2022: (
-        "ReduceOnly Order is rejected.",
-        "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order.",
-    ),
+    -2022: ("ReduceOnly Order is rejected.",),
     -2023: ("User in liquidation mode now.",),
     -2024: ("Position is not sufficient.",),
     -2025: ("Reach max open order limit.",),
@@ -734,10 +748,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -4115: ("clientTranId is duplicated", "Client tran id should be unique within 7 days"),
     -4116: ("clientOrderId is duplicated",),
     -4117: ("stop order is triggering",),
-    -4118: (
-        "ReduceOnly Order Failed. Please check your existing position and open orders",
-        "This indicates that the new reduce-only order, combined with an existing same-side open order, would create an opposite-side position and lead to insufficient margin; please cancel the open order and try again.",
-    ),
+    -4118: ("ReduceOnly Order Failed. Please check your existing position and open orders",),
     -4120: (
         "Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.",
     ),
@@ -832,6 +843,17 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -5043: ("A pending modification already exists for this order.",),
 }
 
+_NOTES: dict[int, tuple[str, ...]] = {
+    -2022: (
+        "This indicates the new reduce-only order conflicts with existing open orders; cancel the existing order and resubmit the reduce-only order.",
+    ),
+    -4118: (
+        "This indicates that the new reduce-only order, combined with an existing same-side open order, would create an opposite-side position and lead to insufficient margin; please cancel the open order and try again.",
+    ),
+}
+
+_FORMER_MESSAGES: "dict[int, tuple[tuple[str, str | None], ...]]" = {}
+
 _TITLES: dict[int, str] = {
     -1008: "Request Throttled",
     -5026: "Exceed_Maximum_Modify_Order_Limit",
@@ -842,7 +864,209 @@ _ALIASES: dict[int, tuple[str, ...]] = {}
 
 _FORMER_NAMES: dict[int, tuple[str, ...]] = {}
 
-_ADDED: dict[int, str] = {}
+_ADDED: dict[int, str] = {
+    -1000: "2025-03-15",
+    -1001: "2025-03-15",
+    -1002: "2025-03-15",
+    -1003: "2025-03-15",
+    -1004: "2025-03-15",
+    -1005: "2025-03-15",
+    -1006: "2025-03-15",
+    -1007: "2025-03-15",
+    -1008: "2026-01-15",
+    -1010: "2025-03-15",
+    -1011: "2025-03-15",
+    -1013: "2025-03-15",
+    -1014: "2025-03-15",
+    -1015: "2025-03-15",
+    -1016: "2025-03-15",
+    -1020: "2025-03-15",
+    -1021: "2025-03-15",
+    -1022: "2025-03-15",
+    -1023: "2025-03-15",
+    -1099: "2025-03-15",
+    -1100: "2025-03-15",
+    -1101: "2025-03-15",
+    -1102: "2025-03-15",
+    -1103: "2025-03-15",
+    -1104: "2025-03-15",
+    -1105: "2025-03-15",
+    -1106: "2025-03-15",
+    -1108: "2025-03-15",
+    -1109: "2025-03-15",
+    -1110: "2025-03-15",
+    -1111: "2025-03-15",
+    -1112: "2025-03-15",
+    -1113: "2025-03-15",
+    -1114: "2025-03-15",
+    -1115: "2025-03-15",
+    -1116: "2025-03-15",
+    -1117: "2025-03-15",
+    -1118: "2025-03-15",
+    -1119: "2025-03-15",
+    -1120: "2025-03-15",
+    -1121: "2025-03-15",
+    -1122: "2025-03-15",
+    -1125: "2025-03-15",
+    -1126: "2025-03-15",
+    -1127: "2025-03-15",
+    -1128: "2025-03-15",
+    -1130: "2025-03-15",
+    -1136: "2025-03-15",
+    -2010: "2025-03-15",
+    -2011: "2025-03-15",
+    -2012: "2025-03-15",
+    -2013: "2025-03-15",
+    -2014: "2025-03-15",
+    -2015: "2025-03-15",
+    -2016: "2025-03-15",
+    -2017: "2025-03-15",
+    -2018: "2025-03-15",
+    -2019: "2025-03-15",
+    -2020: "2025-03-15",
+    -2021: "2025-03-15",
+    -2022: "2025-03-15",
+    -2023: "2025-03-15",
+    -2024: "2025-03-15",
+    -2025: "2025-03-15",
+    -2026: "2025-03-15",
+    -2027: "2025-03-15",
+    -2028: "2025-03-15",
+    -4000: "2025-03-15",
+    -4001: "2025-03-15",
+    -4002: "2025-03-15",
+    -4003: "2025-03-15",
+    -4004: "2025-03-15",
+    -4005: "2025-03-15",
+    -4006: "2025-03-15",
+    -4007: "2025-03-15",
+    -4008: "2025-03-15",
+    -4009: "2025-03-15",
+    -4010: "2025-03-15",
+    -4011: "2025-03-15",
+    -4012: "2025-03-15",
+    -4013: "2025-03-15",
+    -4014: "2025-03-15",
+    -4015: "2025-03-15",
+    -4016: "2025-03-15",
+    -4017: "2025-03-15",
+    -4018: "2025-03-15",
+    -4019: "2025-03-15",
+    -4020: "2025-03-15",
+    -4021: "2025-03-15",
+    -4022: "2025-03-15",
+    -4023: "2025-03-15",
+    -4024: "2025-03-15",
+    -4025: "2025-03-15",
+    -4026: "2025-03-15",
+    -4027: "2025-03-15",
+    -4028: "2025-03-15",
+    -4029: "2025-03-15",
+    -4030: "2025-03-15",
+    -4031: "2025-03-15",
+    -4032: "2025-03-15",
+    -4033: "2025-03-15",
+    -4044: "2025-03-15",
+    -4045: "2025-03-15",
+    -4046: "2025-03-15",
+    -4047: "2025-03-15",
+    -4048: "2025-03-15",
+    -4049: "2025-03-15",
+    -4050: "2025-03-15",
+    -4051: "2025-03-15",
+    -4052: "2025-03-15",
+    -4053: "2025-03-15",
+    -4054: "2025-03-15",
+    -4055: "2025-03-15",
+    -4056: "2025-03-15",
+    -4057: "2025-03-15",
+    -4058: "2025-03-15",
+    -4059: "2025-03-15",
+    -4060: "2025-03-15",
+    -4061: "2025-03-15",
+    -4062: "2025-03-15",
+    -4063: "2025-03-15",
+    -4064: "2025-03-15",
+    -4065: "2025-03-15",
+    -4066: "2025-03-15",
+    -4067: "2025-03-15",
+    -4068: "2025-03-15",
+    -4069: "2025-03-15",
+    -4070: "2025-03-15",
+    -4071: "2025-03-15",
+    -4072: "2025-03-15",
+    -4073: "2025-03-15",
+    -4074: "2025-03-15",
+    -4075: "2025-03-15",
+    -4076: "2025-03-15",
+    -4077: "2025-03-15",
+    -4078: "2025-03-15",
+    -4079: "2025-03-15",
+    -4080: "2025-03-15",
+    -4081: "2025-03-15",
+    -4082: "2025-03-15",
+    -4083: "2025-03-15",
+    -4084: "2025-03-15",
+    -4085: "2025-03-15",
+    -4086: "2025-03-15",
+    -4087: "2025-03-15",
+    -4088: "2025-03-15",
+    -4104: "2025-03-15",
+    -4109: "2026-01-15",
+    -4114: "2025-03-15",
+    -4115: "2025-03-15",
+    -4116: "2025-03-15",
+    -4117: "2025-03-15",
+    -4118: "2025-03-15",
+    -4120: "2026-01-15",
+    -4131: "2025-03-15",
+    -4135: "2025-03-15",
+    -4137: "2025-03-15",
+    -4138: "2025-03-15",
+    -4139: "2025-03-15",
+    -4140: "2025-03-15",
+    -4141: "2025-03-15",
+    -4142: "2025-03-15",
+    -4144: "2025-03-15",
+    -4161: "2025-03-15",
+    -4164: "2025-03-15",
+    -4165: "2025-03-15",
+    -4167: "2025-03-15",
+    -4168: "2025-03-15",
+    -4169: "2025-03-15",
+    -4170: "2025-03-15",
+    -4171: "2025-03-15",
+    -4172: "2025-03-15",
+    -4183: "2025-03-15",
+    -4184: "2025-03-15",
+    -4192: "2025-03-15",
+    -4202: "2025-03-15",
+    -4203: "2025-03-15",
+    -4205: "2025-03-15",
+    -4206: "2025-03-15",
+    -4208: "2025-03-15",
+    -4209: "2025-03-15",
+    -4210: "2025-03-15",
+    -4211: "2025-03-15",
+    -4400: "2025-03-15",
+    -4401: "2025-03-15",
+    -4402: "2025-03-15",
+    -4403: "2025-03-15",
+    -5021: "2025-03-15",
+    -5022: "2025-03-15",
+    -5024: "2025-03-15",
+    -5025: "2025-03-15",
+    -5026: "2025-03-15",
+    -5027: "2025-03-15",
+    -5028: "2025-03-15",
+    -5029: "2025-03-15",
+    -5037: "2025-03-15",
+    -5038: "2025-03-15",
+    -5039: "2025-03-15",
+    -5040: "2025-03-15",
+    -5041: "2025-03-15",
+    -5043: "2026-01-15",
+}
 
 _REMOVED: dict[int, str] = {}
 
@@ -850,44 +1074,126 @@ TABLES: tuple[MessageTable, ...] = ()
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-_PATTERNS: dict[str, str] = {
-    "Too many requests; current limit is %s requests per minute. Please use the websocket for live updates to avoid polling the API.": "Too many requests; current limit is (.*?) requests per minute\\. Please use the websocket for live updates to avoid polling the API",
-    "Dear user, as per our Terms of Use and compliance with local regulations, the leverage can only up to %sx in your region": "Dear user, as per our Terms of Use and compliance with local regulations, the leverage can only up to (.*?)x in your region",
-    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.": "Way too many requests; IP banned until (.*?)\\. Please use the websocket for live updates to avoid bans",
-    "More than 20x leverage is available %s days after Futures account registration.": "More than 20x leverage is available (.*?) days after Futures account registration",
-    "Order's notional must be no smaller than %s (unless you choose reduce only)": "Order's notional must be no smaller than (.*?) \\(unless you choose reduce only\\)",
-    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": "Not all sent parameters were read; read '(.*?)' parameter\\(s\\) but was sent '(.*?)'",
-    "Users in your location/country can only access a maximum leverage of %s": "Users in your location/country can only access a maximum leverage of (.*?)",
-    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": "Mandatory parameter '(.*?)' was not sent, was empty/null, or malformed",
-    "Leverage adjustment failed. Current symbol max leverage limit is %sx": "Leverage adjustment failed\\. Current symbol max leverage limit is (.*?)x",
-    "Illegal characters found in parameter '%s'; legal range is '%s'.": "Illegal characters found in parameter '(.*?)'; legal range is '(.*?)'",
-    "Target strategy invalid for orderType '%s',reduceOnly '%b'.": "Target strategy invalid for orderType '(.*?)',reduceOnly '((?i:true|false))'",
-    "Param '%s' or '%s' must be sent, but both were empty/null!": "Param '(.*?)' or '(.*?)' must be sent, but both were empty/null!",
-    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
-    "Too many parameters; expected '%s' and received '%s'.": "Too many parameters; expected '(.*?)' and received '(.*?)'",
-    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
-    "Order's notional must be no smaller than %s": "Order's notional must be no smaller than (.*?)",
-    "Data sent for parameter '%s' is not valid.": "Data sent for parameter '(.*?)' is not valid",
-    "Invalid number of batch place orders: %s": "Invalid number of batch place orders: (.*?)",
-    "Parameter '%s' sent when not required.": "Parameter '(.*?)' sent when not required",
-    "Limit price can't be higher than %s.": "Limit price can't be higher than (.*?)",
-    "Limit price can't be lower than %s.": "Limit price can't be lower than (.*?)",
-    "Invalid parameter working type: %s": "Invalid parameter working type: (.*?)",
-    "Stop price can't be higher than %s": "Stop price can't be higher than (.*?)",
-    "duplicate options id %d for user %d": "duplicate options id ([-+]?[0-9]+) for user ([-+]?[0-9]+)",
-    "Stop price can't be lower than %s": "Stop price can't be lower than (.*?)",
-    "Maximum time interval is %s days": "Maximum time interval is (.*?) days",
-    "%s absolute value greater than %s": "(.*?) absolute value greater than (.*?)",
-    "Leverage %s already exist with %s": "Leverage (.*?) already exist with (.*?)",
-    "'%s' is not valid depth limit.": "'(.*?)' is not valid depth limit",
-    "options not found with id: %s": "options not found with id: (.*?)",
-    "user not found with id: %s": "user not found with id: (.*?)",
-    "Parameter '%s' was empty.": "Parameter '(.*?)' was empty",
-    "Leverage %s is not valid": "Leverage (.*?) is not valid",
-    "invalid options id: %s": "invalid options id: (.*?)",
-    "%s less than zero.": "(.*?) less than zero",
+_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "Too many requests; current limit is %s requests per minute. Please use the websocket for live updates to avoid polling the API.": (
+        "Too many requests; current limit is ",
+        "s",
+        " requests per minute. Please use the websocket for live updates to avoid polling the API",
+    ),
+    "Dear user, as per our Terms of Use and compliance with local regulations, the leverage can only up to %sx in your region": (
+        "Dear user, as per our Terms of Use and compliance with local regulations, the leverage can only up to ",
+        "s",
+        "x in your region",
+    ),
+    "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.": (
+        "Way too many requests; IP banned until ",
+        "s",
+        ". Please use the websocket for live updates to avoid bans",
+    ),
+    "More than 20x leverage is available %s days after Futures account registration.": (
+        "More than 20x leverage is available ",
+        "s",
+        " days after Futures account registration",
+    ),
+    "Order's notional must be no smaller than %s (unless you choose reduce only)": (
+        "Order's notional must be no smaller than ",
+        "s",
+        " (unless you choose reduce only)",
+    ),
+    "Not all sent parameters were read; read '%s' parameter(s) but was sent '%s'.": (
+        "Not all sent parameters were read; read '",
+        "s",
+        "' parameter(s) but was sent '",
+        "s",
+        "'",
+    ),
+    "Users in your location/country can only access a maximum leverage of %s": (
+        "Users in your location/country can only access a maximum leverage of ",
+        "s",
+        "",
+    ),
+    "Mandatory parameter '%s' was not sent, was empty/null, or malformed.": (
+        "Mandatory parameter '",
+        "s",
+        "' was not sent, was empty/null, or malformed",
+    ),
+    "Leverage adjustment failed. Current symbol max leverage limit is %sx": (
+        "Leverage adjustment failed. Current symbol max leverage limit is ",
+        "s",
+        "x",
+    ),
+    "Illegal characters found in parameter '%s'; legal range is '%s'.": (
+        "Illegal characters found in parameter '",
+        "s",
+        "'; legal range is '",
+        "s",
+        "'",
+    ),
+    "Target strategy invalid for orderType '%s',reduceOnly '%b'.": (
+        "Target strategy invalid for orderType '",
+        "s",
+        "',reduceOnly '",
+        "b",
+        "'",
+    ),
+    "Param '%s' or '%s' must be sent, but both were empty/null!": (
+        "Param '",
+        "s",
+        "' or '",
+        "s",
+        "' must be sent, but both were empty/null!",
+    ),
+    "Too many new orders; current limit is %s orders per %s.": (
+        "Too many new orders; current limit is ",
+        "s",
+        " orders per ",
+        "s",
+        "",
+    ),
+    "Too many parameters; expected '%s' and received '%s'.": (
+        "Too many parameters; expected '",
+        "s",
+        "' and received '",
+        "s",
+        "'",
+    ),
+    "More than %s hours between startTime and endTime.": (
+        "More than ",
+        "s",
+        " hours between startTime and endTime",
+    ),
+    "Order's notional must be no smaller than %s": (
+        "Order's notional must be no smaller than ",
+        "s",
+        "",
+    ),
+    "Data sent for parameter '%s' is not valid.": (
+        "Data sent for parameter '",
+        "s",
+        "' is not valid",
+    ),
+    "Invalid number of batch place orders: %s": ("Invalid number of batch place orders: ", "s", ""),
+    "Parameter '%s' sent when not required.": ("Parameter '", "s", "' sent when not required"),
+    "Limit price can't be higher than %s.": ("Limit price can't be higher than ", "s", ""),
+    "Limit price can't be lower than %s.": ("Limit price can't be lower than ", "s", ""),
+    "Invalid parameter working type: %s": ("Invalid parameter working type: ", "s", ""),
+    "Stop price can't be higher than %s": ("Stop price can't be higher than ", "s", ""),
+    "duplicate options id %d for user %d": ("duplicate options id ", "d", " for user ", "d", ""),
+    "Stop price can't be lower than %s": ("Stop price can't be lower than ", "s", ""),
+    "Maximum time interval is %s days": ("Maximum time interval is ", "s", " days"),
+    "%s absolute value greater than %s": ("", "s", " absolute value greater than ", "s", ""),
+    "Leverage %s already exist with %s": ("Leverage ", "s", " already exist with ", "s", ""),
+    "'%s' is not valid depth limit.": ("'", "s", "' is not valid depth limit"),
+    "options not found with id: %s": ("options not found with id: ", "s", ""),
+    "user not found with id: %s": ("user not found with id: ", "s", ""),
+    "Parameter '%s' was empty.": ("Parameter '", "s", "' was empty"),
+    "Leverage %s is not valid": ("Leverage ", "s", " is not valid"),
+    "invalid options id: %s": ("invalid options id: ", "s", ""),
+    "%s less than zero.": ("", "s", " less than zero"),
 }
-"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+"""The compiled form of every message with placeholders, most specific first: literal text
+and placeholder kinds, alternating (see ``_matching.PLACEHOLDER_PATTERNS``); patterns are built
+from it on first use."""
 
 _MATCHER: "MessageMatcher | None" = None
 """Built by the first ``match()`` call, so importing the product does not load the matcher."""

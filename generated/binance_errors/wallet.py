@@ -272,6 +272,16 @@ class ErrorCode(IntEnum):
         return _SECTIONS[_SECTION_OF[self.value]]
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """The page's prose about this code that describes rather than quotes a message."""
+        return _NOTES.get(self.value, ())
+
+    @property
+    def former_messages(self) -> "tuple[tuple[str, str | None], ...]":
+        """Messages the page used to give, each with the date it was last documented (or None)."""
+        return _FORMER_MESSAGES.get(self.value, ())
+
+    @property
     def title(self) -> "str | None":
         """The heading's free text, when the name was derived from it."""
         return _TITLES.get(self.value)
@@ -326,15 +336,20 @@ def lookup(code: int) -> "ErrorCode | None":
 
 
 def match(code: int, msg: str) -> "MessageMatch | None":
-    """Which documented message ``msg`` is for ``code``, with the values filled in; or None.
+    """Which documented message ``msg`` is for ``code``, how it was found, the values; or None.
 
-    ``msg`` is compared with whitespace runs collapsed and without trailing
-    periods. Messages without placeholders are looked up exactly; templated
-    ones (``%s``, ``%d``, ``'%s'``, ``{param}``, ...) by pattern, the template
-    with the most literal text first, giving one string per placeholder.
-    Table rows count for the codes their table names. Never raises: unknown
-    codes and messages, and arguments of the wrong type, give None. Patterns
-    are compiled on the first call.
+    The strict kinds come first: ``exact`` (``msg`` with whitespace runs
+    collapsed and without trailing periods equals a documented message, or
+    fits a template: ``%s``, ``%d``, ``'%s'``, ``{param}``, ..., the template
+    with the most literal text first, one string per placeholder) and
+    ``table`` (a row of a table the page binds to the code). Only when they
+    fail come the tolerant kinds, each anchored on the documented text:
+    ``normalised`` (case, spacing around punctuation, quote style),
+    ``extended`` (server text around or inside it, in ``detail``), ``former``
+    (a wording the page used to have) and ``other_code`` (documented under
+    one other code, in ``documented_code``). The result's ``kind`` says which.
+    Never raises: unknown codes and messages, and arguments of the wrong type,
+    give None. Patterns are built on the first call that needs them.
     """
     matcher = _MATCHER
     if matcher is None:
@@ -347,7 +362,8 @@ def _load_matcher() -> "MessageMatcher":
     global _MATCHER  # noqa: PLW0603 - a lazily built module singleton
     from binance_errors._matching import MessageMatcher
 
-    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _PATTERNS, TABLES)
+    former = {code: tuple(text for text, _ in old) for code, old in _FORMER_MESSAGES.items()}
+    _MATCHER = MessageMatcher(ErrorCode, _MESSAGES, _TEMPLATES, TABLES, former)
     return _MATCHER
 
 
@@ -647,7 +663,7 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
         "Timestamp for this request was 1000ms ahead of the server's time.",
     ),
     -1022: ("Signature for this request is not valid.",),
-    -1099: ("This replaces error code -1999",),
+    -1099: ("Not found, authenticated, or authorized",),
     -1100: (
         "Illegal characters found in a parameter.",
         "Illegal characters found in a parameter. %s",
@@ -694,12 +710,8 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     -2014: ("API-key format invalid.",),
     -2015: ("Invalid API-key, IP, or permissions for action.",),
     -2016: ("No trading window could be found for the symbol. Try ticker/24hrs instead.",),
-    -2021: (
-        "This code is sent when either the cancellation of the order failed or the new order placement failed but not both.",
-    ),
-    -2022: (
-        "This code is sent when both the cancellation of the order failed and the new order placement failed.",
-    ),
+    -2021: ("Order cancel-replace partially failed",),
+    -2022: ("Order cancel-replace failed.",),
     -2026: (
         "Order was canceled or expired with no executed qty over 90 days ago and has been archived.",
     ),
@@ -911,6 +923,18 @@ _MESSAGES: dict[int, tuple[str, ...]] = {
     ),
 }
 
+_NOTES: dict[int, tuple[str, ...]] = {
+    -1099: ("This replaces error code -1999",),
+    -2021: (
+        "This code is sent when either the cancellation of the order failed or the new order placement failed but not both.",
+    ),
+    -2022: (
+        "This code is sent when both the cancellation of the order failed and the new order placement failed.",
+    ),
+}
+
+_FORMER_MESSAGES: "dict[int, tuple[tuple[str, str | None], ...]]" = {}
+
 _TITLES: dict[int, str] = {
     -1099: "Not found, authenticated, or authorized",
     -2021: "Order cancel-replace partially failed",
@@ -1093,28 +1117,104 @@ TABLES: tuple[MessageTable, ...] = (
 """The page's message tables (order rejections, filter failures, ...)."""
 
 
-_PATTERNS: dict[str, str] = {
-    "Too much request weight used; current limit is %s request weight per %s. Please use WebSocket Streams for live updates to avoid polling the API.": "Too much request weight used; current limit is (.*?) request weight per (.*?)\\. Please use WebSocket Streams for live updates to avoid polling the API",
-    "Way too much request weight used; IP banned until %s. Please use WebSocket Streams for live updates to avoid bans.": "Way too much request weight used; IP banned until (.*?)\\. Please use WebSocket Streams for live updates to avoid bans",
-    "Not all sent parameters were read; read %s parameter(s) but was sent %s.": "Not all sent parameters were read; read (.*?) parameter\\(s\\) but was sent (.*?)",
-    "The residual balances of %s have exceeded 0.001BTC, Please re-choose.": "The residual balances of (.*?) have exceeded 0\\.001BTC, Please re\\-choose",
-    "Mandatory parameter %s was not sent, was empty/null, or malformed.": "Mandatory parameter (.*?) was not sent, was empty/null, or malformed",
-    "An unknown error occurred while processing the request.[%s]": "An unknown error occurred while processing the request\\.\\[(.*?)\\]",
-    "Illegal characters found in parameter %s; legal range is %s.": "Illegal characters found in parameter (.*?); legal range is (.*?)",
-    "The residual balances of %s is too low, Please re-choose.": "The residual balances of (.*?) is too low, Please re\\-choose",
-    "Too many new orders; current limit is %s orders per %s.": "Too many new orders; current limit is (.*?) orders per (.*?)",
-    "Param %s or %s must be sent, but both were empty/null!": "Param (.*?) or (.*?) must be sent, but both were empty/null!",
-    "More than %s hours between startTime and endTime.": "More than (.*?) hours between startTime and endTime",
-    "Too many parameters; expected %s and received %s.": "Too many parameters; expected (.*?) and received (.*?)",
-    "Not less than the minimum pick-up quantity %s.": "Not less than the minimum pick\\-up quantity (.*?)",
-    "Asset withdrawal must be an %s multiple of %s.": "Asset withdrawal must be an (.*?) multiple of (.*?)",
-    "Illegal characters found in a parameter. %s": "Illegal characters found in a parameter\\. (.*?)",
-    "Data sent for parameter %s is not valid.": "Data sent for parameter (.*?) is not valid",
-    "Parameter %s sent when not required.": "Parameter (.*?) sent when not required",
-    "asset %s is not supported": "asset (.*?) is not supported",
-    "Parameter %s was empty.": "Parameter (.*?) was empty",
+_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "Too much request weight used; current limit is %s request weight per %s. Please use WebSocket Streams for live updates to avoid polling the API.": (
+        "Too much request weight used; current limit is ",
+        "s",
+        " request weight per ",
+        "s",
+        ". Please use WebSocket Streams for live updates to avoid polling the API",
+    ),
+    "Way too much request weight used; IP banned until %s. Please use WebSocket Streams for live updates to avoid bans.": (
+        "Way too much request weight used; IP banned until ",
+        "s",
+        ". Please use WebSocket Streams for live updates to avoid bans",
+    ),
+    "Not all sent parameters were read; read %s parameter(s) but was sent %s.": (
+        "Not all sent parameters were read; read ",
+        "s",
+        " parameter(s) but was sent ",
+        "s",
+        "",
+    ),
+    "The residual balances of %s have exceeded 0.001BTC, Please re-choose.": (
+        "The residual balances of ",
+        "s",
+        " have exceeded 0.001BTC, Please re-choose",
+    ),
+    "Mandatory parameter %s was not sent, was empty/null, or malformed.": (
+        "Mandatory parameter ",
+        "s",
+        " was not sent, was empty/null, or malformed",
+    ),
+    "An unknown error occurred while processing the request.[%s]": (
+        "An unknown error occurred while processing the request.[",
+        "s",
+        "]",
+    ),
+    "Illegal characters found in parameter %s; legal range is %s.": (
+        "Illegal characters found in parameter ",
+        "s",
+        "; legal range is ",
+        "s",
+        "",
+    ),
+    "The residual balances of %s is too low, Please re-choose.": (
+        "The residual balances of ",
+        "s",
+        " is too low, Please re-choose",
+    ),
+    "Too many new orders; current limit is %s orders per %s.": (
+        "Too many new orders; current limit is ",
+        "s",
+        " orders per ",
+        "s",
+        "",
+    ),
+    "Param %s or %s must be sent, but both were empty/null!": (
+        "Param ",
+        "s",
+        " or ",
+        "s",
+        " must be sent, but both were empty/null!",
+    ),
+    "More than %s hours between startTime and endTime.": (
+        "More than ",
+        "s",
+        " hours between startTime and endTime",
+    ),
+    "Too many parameters; expected %s and received %s.": (
+        "Too many parameters; expected ",
+        "s",
+        " and received ",
+        "s",
+        "",
+    ),
+    "Not less than the minimum pick-up quantity %s.": (
+        "Not less than the minimum pick-up quantity ",
+        "s",
+        "",
+    ),
+    "Asset withdrawal must be an %s multiple of %s.": (
+        "Asset withdrawal must be an ",
+        "s",
+        " multiple of ",
+        "s",
+        "",
+    ),
+    "Illegal characters found in a parameter. %s": (
+        "Illegal characters found in a parameter. ",
+        "s",
+        "",
+    ),
+    "Data sent for parameter %s is not valid.": ("Data sent for parameter ", "s", " is not valid"),
+    "Parameter %s sent when not required.": ("Parameter ", "s", " sent when not required"),
+    "asset %s is not supported": ("asset ", "s", " is not supported"),
+    "Parameter %s was empty.": ("Parameter ", "s", " was empty"),
 }
-"""Pattern source of every message with placeholders, most specific first (compiled lazily)."""
+"""The compiled form of every message with placeholders, most specific first: literal text
+and placeholder kinds, alternating (see ``_matching.PLACEHOLDER_PATTERNS``); patterns are built
+from it on first use."""
 
 _MATCHER: "MessageMatcher | None" = None
 """Built by the first ``match()`` call, so importing the product does not load the matcher."""

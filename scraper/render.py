@@ -150,6 +150,8 @@ def environment() -> jinja2.Environment:
     env.globals["sections_of"] = lambda product: sections(product.errors)
     env.globals["figures_of"] = product_figures
     env.globals["importable_former_names"] = importable_former_names
+    env.globals["advice_cell"] = advice_cell
+    env.globals["http_rule_cell"] = http_rule_cell
     return env
 
 
@@ -225,6 +227,51 @@ def json_document(data: Any) -> str:
 
 
 # -- what templates need -------------------------------------------------------
+
+
+def advice_cell(resolved: Resolved) -> str:
+    """A Markdown table cell: the action, category and flags, the deciding reason, its sources."""
+    return advice_text(
+        resolved.action,
+        resolved.category,
+        resolved.retryable,
+        resolved.execution_unknown,
+        resolved.reasons[:1],
+        resolved.sources,
+    )
+
+
+def http_rule_cell(rule: HttpRule) -> str:
+    """A Markdown table cell for an HTTP rule, like :func:`advice_cell`."""
+    return advice_text(
+        rule.action,
+        rule.category,
+        rule.retryable,
+        rule.execution_unknown,
+        (rule.reason,),
+        (rule.source,) if rule.source else (),
+    )
+
+
+def advice_text(
+    action: str,
+    category: str | None,
+    retryable: bool | None,
+    unknown: bool | None,
+    reasons: tuple[str, ...],
+    sources: tuple[str, ...],
+) -> str:
+    """``**action**`` · category · flags, then the reason and numbered links to the sources."""
+    head = [f"**{action}**"]
+    if category is not None:
+        head.append(category)
+    if retryable:
+        head.append("retryable")
+    if unknown:
+        head.append("execution unknown")
+    links = "".join(f" [[{n}]](<{autolink_url(s)}>)" for n, s in enumerate(sources, 1))
+    reason = " ".join(markdown_text(r, " ") for r in reasons)
+    return " · ".join(head) + (f"<br>{reason}" if reason else "") + links
 
 
 def sections(errors: Iterable[ErrorEntry]) -> list[str]:

@@ -22,7 +22,9 @@ one (exactly what the page says now) and the date of the run:
   as the parser does for two codes on one page: existing codes never lose a
   name to a newcomer;
 * tables are the page's; a table whose content-based id changed keeps the
-  id it had, when its rows show it is the same table.
+  id it had, when its rows show it is the same table. A row whose message
+  the table no longer has moves to the table's ``former_rows``, dated like a
+  former message, and leaves them when the page brings the message back.
 
 :func:`shrink_problems` says what a page lost that a working page would not
 lose: more than :data:`MAX_LOST_SHARE` of the live codes, every code of a
@@ -39,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from scraper.exceptions import ShrinkError
-from scraper.model import Alias, ErrorEntry, FormerMessage, MessageTable, Product
+from scraper.model import Alias, ErrorEntry, FormerMessage, FormerRow, MessageTable, Product
 from scraper.spec import sort_errors
 
 MAX_LOST_SHARE = 0.10
@@ -77,7 +79,11 @@ def merge_product(old: Product | None, fresh: Product, date: str) -> Product:
         source=fresh.source,
         last_updated=fresh.last_updated,
         errors=sort_errors(merged.values()),
-        tables=stable_table_ids(old.tables if old else (), fresh.tables),
+        tables=with_former_rows(
+            old.tables if old else (),
+            stable_table_ids(old.tables if old else (), fresh.tables),
+            last_seen,
+        ),
         revised=old.revised if old else None,
     )
     return product if product == old else replace(product, revised=date)
@@ -262,6 +268,32 @@ def stable_table_ids(
             kept.append(replace(table, id=before.id))
         else:
             kept.append(table)
+    return tuple(kept)
+
+
+def with_former_rows(
+    old: Sequence[MessageTable], new: Sequence[MessageTable], last_seen: str | None
+) -> tuple[MessageTable, ...]:
+    """``new``, each table keeping its counterpart's former rows and the rows it just dropped.
+
+    Rows are compared by message: a row whose description changed is the same
+    row. The former rows come in the order they were dropped.
+    """
+    kept: list[MessageTable] = []
+    pairs = match_tables(old, new)
+    for table in new:
+        before = next((b for b, a in pairs if a is table), None)
+        if before is None:
+            kept.append(table)
+            continue
+        now = table_messages(table)
+        former = [row for row in before.former_rows if row.message not in now]
+        former += [
+            FormerRow(row.message, row.description, last_seen)
+            for row in before.rows
+            if row.message not in now
+        ]
+        kept.append(replace(table, former_rows=tuple(former)))
     return tuple(kept)
 
 

@@ -80,13 +80,30 @@ class TableRow:
 
 
 @dataclass(frozen=True)
+class FormerRow:
+    """A row a message table used to have: its message, description, and ``last_seen`` date.
+
+    ``last_seen`` is dated as :class:`FormerMessage`'s is.
+    """
+
+    message: str
+    description: str
+    last_seen: str | None
+
+
+@dataclass(frozen=True)
 class MessageTable:
-    """A table of messages shared by several codes (order rejections, filters)."""
+    """A table of messages shared by several codes (order rejections, filters).
+
+    ``former_rows`` are rows whose message earlier revisions of the page had
+    and the page no longer has.
+    """
 
     id: str
     title: str
     codes: tuple[int, ...]
     rows: tuple[TableRow, ...]
+    former_rows: tuple[FormerRow, ...] = ()
 
 
 @dataclass(frozen=True)

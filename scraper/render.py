@@ -352,10 +352,12 @@ def current_names(entry: ErrorEntry) -> tuple[str, ...]:
 
 def product_messages(product: Product) -> list[str]:
     """Every message of the product: its codes' (aliases included), their former messages,
-    then its tables' rows."""
+    then its tables' rows and former rows."""
     messages = [message for entry in product.errors for message in all_messages(entry)]
     former = [f.message for entry in product.errors for f in entry.former_messages]
-    return messages + former + [row.message for table in product.tables for row in table.rows]
+    rows = [row.message for table in product.tables for row in table.rows]
+    rows += [row.message for table in product.tables for row in table.former_rows]
+    return messages + former + rows
 
 
 def former_pair(former: FormerMessage) -> tuple[str, str | None]:

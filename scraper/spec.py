@@ -26,6 +26,7 @@ from scraper.model import (
     Alias,
     ErrorEntry,
     FormerMessage,
+    FormerRow,
     MessageTable,
     Page,
     Product,
@@ -119,12 +120,18 @@ def error_to_data(entry: ErrorEntry) -> dict[str, Any]:
 
 
 def table_to_data(table: MessageTable) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": table.id,
         "title": table.title,
         "codes": FlowList(table.codes),
         "rows": [{"message": r.message, "description": r.description} for r in table.rows],
     }
+    if table.former_rows:
+        data["former_rows"] = [
+            {"message": r.message, "description": r.description, "last_seen": r.last_seen}
+            for r in table.former_rows
+        ]
+    return data
 
 
 def spec_from_data(data: dict[str, Any]) -> Spec:
@@ -168,6 +175,10 @@ def table_from_data(data: dict[str, Any]) -> MessageTable:
         title=data["title"],
         codes=tuple(data["codes"]),
         rows=tuple(TableRow(r["message"], r["description"]) for r in data["rows"]),
+        former_rows=tuple(
+            FormerRow(r["message"], r["description"], r["last_seen"])
+            for r in data.get("former_rows", ())
+        ),
     )
 
 

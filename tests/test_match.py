@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,6 +20,7 @@ from scraper.render import all_messages
 from scraper.spec import read_spec
 from tests.conftest import SPEC_PATH, run_python
 from tests.test_matchers import sample_values
+from tests.test_real_traffic import WORD, in_order, literal_words
 
 SPEC = read_spec(SPEC_PATH)
 
@@ -266,3 +269,266 @@ def test_importing_a_product_loads_no_re_json_or_typing(generated_tree: Path) ->
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["[]", "True False True"]
+
+
+# -- tolerant kinds: what the issue names ----------------------------------------------
+
+REQUEST_IP = "Invalid API-key, IP, or permissions for action, request ip: 203.0.113.9"
+BANNED = (
+    "Way too many requests; IP(203.0.113.9) banned until 1700000000000."
+    " Please use the websocket for live updates to avoid bans."
+)
+
+
+@pytest.mark.parametrize(
+    ("product_id", "code", "msg", "kind", "template", "params", "detail"),
+    [
+        *(
+            (p, -2015, REQUEST_IP, "extended", "Invalid API-key, IP, or permissions for action.",
+             (), ", request ip: 203.0.113.9")
+            for p in ("usdm", "coinm", "options", "portfolio_margin")
+        ),
+        ("usdm", -1003, BANNED, "extended",
+         "Way too many requests; IP banned until %s. Please use the websocket for live updates to avoid bans.",
+         ("1700000000000",), "(203.0.113.9)"),
+        ("usdm", -4116, "ClientOrderId is duplicated.", "normalised", "clientOrderId is duplicated",
+         (), None),
+        ("usdm", -4164, "Order's notional must be no smaller than 20(unless you choose reduce only).",
+         "normalised", "Order's notional must be no smaller than %s (unless you choose reduce only)",
+         ("20",), None),
+        ("spot", -1003,
+         "Too much request weight used; current limit is 1200 request weight per 1 MINUTE."
+         " Please use the websocket for live updates to avoid polling the API.", "former",
+         "Too much request weight used; current limit is %s request weight per %s %s."
+         " Please use the websocket for live updates to avoid polling the API.",
+         ("1200", "1", "MINUTE"), None),
+        ("spot", -1111, "Precision is over the maximum defined for this asset.", "former",
+         "Precision is over the maximum defined for this asset.", (), None),
+        ("spot", -2010, "This action disabled is on this account.", "former",
+         "This action disabled is on this account.", (), None),
+        ("spot", -1013, "Market is closed.", "table", "Market is closed.", (), None),
+        ("spot_testnet", -1013, "Filter failure: LOT_SIZE", "table", "Filter failure: LOT_SIZE",
+         (), None),
+        ("spot", -2021, "Order cancel-replace partially failed.", "exact",
+         "Order cancel-replace partially failed", (), None),
+        ("spot", -2022, "Order cancel-replace failed.", "exact", "Order cancel-replace failed.",
+         (), None),
+        ("margin", -1105, "Parameter 'symbol' was empty.", "exact", "Parameter %s was empty.",
+         ("symbol",), None),
+        ("wallet", -1102, "Mandatory parameter 'quoteQty' was not sent, was empty/null, or malformed.",
+         "exact", "Mandatory parameter %s was not sent, was empty/null, or malformed.",
+         ("quoteQty",), None),
+    ],
+)  # fmt: skip
+def test_what_servers_really_send(  # noqa: PLR0917 - one parameter per column of the table
+    package: ModuleType,
+    product_id: str,
+    code: int,
+    msg: str,
+    kind: str,
+    template: str,
+    params: tuple[str, ...],
+    detail: str | None,
+) -> None:
+    found = product_module(package, product_id).match(code, msg)
+    assert found is not None
+    assert (found.kind, found.template, found.params, found.detail) == (
+        kind,
+        template,
+        params,
+        detail,
+    )
+    assert found.documented_code is None
+    assert in_order(literal_words(found.template), WORD.findall(msg.lower()))
+
+
+def test_other_code_names_the_code_that_documents_the_message(package: ModuleType) -> None:
+    spot, usdm = package.spot, package.usdm
+    found = spot.match(-1013, "Too many requests queued.")
+    assert (found.kind, found.code, found.documented_code) == (
+        "other_code",
+        spot.ErrorCode.INVALID_MESSAGE,
+        spot.ErrorCode.TOO_MANY_REQUESTS,
+    )
+    found = usdm.match(-4015, "ClientOrderId is duplicated.")
+    assert found.kind == "other_code" and found.documented_code == -4116
+    assert found.template == "clientOrderId is duplicated"
+    assert spot.match(-424242, "Too many requests queued.") is None  # undocumented code: nothing
+
+
+def test_the_strict_kinds_come_first(package: ModuleType) -> None:
+    spot = package.spot
+    assert spot.match(-1003, "Too many requests queued.").kind == "exact"
+    assert spot.match(-2010, "Market is closed.").kind == "table"
+    assert spot.match(-1003, "TOO MANY REQUESTS QUEUED").kind == "normalised"
+    assert spot.match(-1003, "Too many requests queued. Retry later.").kind == "extended"
+
+
+@pytest.mark.parametrize(
+    "msg",
+    [
+        "Too many requests queued and more.",  # no punctuation at the seam: other words
+        "Far too many requests queued.",
+        "Invalid symbol status.",  # another code's message, not -1121's with detail
+        "Too many requests",  # a part of the documented text
+    ],
+)
+def test_extended_needs_the_whole_text_and_a_delimited_seam(package: ModuleType, msg: str) -> None:
+    found = package.spot.match(-1003, msg) if "requests" in msg else package.spot.match(-1121, msg)
+    assert found is None or found.kind == "other_code"
+
+
+UNQUOTED = sorted(
+    {
+        (product.id, entry.code, message)
+        for product in SPEC.products
+        for entry in product.errors
+        for message in all_messages(entry)
+        if re.search(r"(?<!['\"])%s(?!['\"])", message) and message.count("%") == 1
+    }
+)
+
+
+@pytest.mark.parametrize(("product_id", "code", "template"), UNQUOTED)
+def test_an_unquoted_placeholder_returns_a_quoted_value_without_its_quotes(
+    package: ModuleType, product_id: str, code: int, template: str
+) -> None:
+    module = product_module(package, product_id)
+    for sent, value in [
+        ("'symbol'", "symbol"),
+        ('"symbol"', "symbol"),
+        ("symbol", "symbol"),
+        ("'a', 'b'", "'a', 'b'"),  # a list keeps its quotes
+        ("two words", "two words"),
+    ]:
+        found = module.match(code, fill(template, [sent]))
+        assert found is not None, (template, sent)
+        assert found.params == (value,), (template, sent)
+        assert found.kind == "exact"
+
+
+def test_a_placeholder_never_swallows_literal_words(package: ModuleType) -> None:
+    margin = package.margin
+    found = margin.match(-1105, "Parameter 'symbol' was empty.")
+    assert found.params == ("symbol",)
+    found = margin.match(-1106, "Parameter 'price' sent when not required.")
+    assert found.template == "Parameter %s sent when not required." and found.params == ("price",)
+
+
+def test_ties_give_none_rather_than_a_guess(package: ModuleType) -> None:
+    matcher = package._matching.MessageMatcher(
+        [], {-1: ("Order is closed.", "ORDER IS CLOSED", "Order %s is gone now.", "Order %s is gone now!")},
+        {"Order %s is gone now.": ("Order ", "s", " is gone now"),
+         "Order %s is gone now!": ("Order ", "s", " is gone now!")},
+        (),
+    )  # fmt: skip
+    assert matcher.match(-1, "Order is closed.").kind == "exact"
+    assert matcher.match(-1, "order IS closed") is None  # two documented texts fold alike
+    assert matcher.match(-1, "Order 7 is gone now!").template == "Order %s is gone now!"
+    assert matcher.match(-1, "Order 7 is gone now!, request id: 9").template == (
+        "Order %s is gone now!"
+    )  # the one with more literal text covers the other
+    assert matcher.match(-1, "Order is closed. Order 7 is gone now.") is None  # two, side by side
+
+
+def test_a_short_template_is_not_used_tolerantly(package: ModuleType) -> None:
+    matcher = package._matching.MessageMatcher(
+        [], {-1: ("Bad %s.", "Invalid."), -2: ("Timeout.",)}, {"Bad %s.": ("Bad ", "s", "")}, ()
+    )
+    assert matcher.match(-1, "Bad input.").kind == "exact"
+    assert matcher.match(-1, "BAD input") is None  # 4 literal characters anchor nothing
+    assert matcher.match(-1, "Invalid., id: 3") is None
+    assert matcher.match(-1, "INVALID").kind == "normalised"  # the whole message, folded
+    assert matcher.match(-1, "Timeout.").kind == "other_code"
+
+
+def test_fold_is_specified_character_by_character(package: ModuleType) -> None:
+    fold = package._matching.fold
+    assert fold("Order's notional is 20 (unless)") == "order's notional is 20(unless)"
+    quotes = "\u201cquoted\u201d \u2018x\u2019 `y\u00b4"
+    assert fold("Ünïcödé ÄBC " + quotes) == "Ünïcödé Äbc'quoted''x''y'"
+    assert fold("a , b ( c ) d [ e ] f = g") == "a,b(c)d[e]f=g"
+
+
+def test_loose_patterns_accept_what_fold_forgives(package: ModuleType) -> None:
+    """A loose literal matches exactly the texts that fold like it (on normalised text)."""
+    matching = package._matching
+    literal = "Order's notional (unless you choose: 'x')"
+    pattern = re.compile(matching.loose_literal(literal))
+    for text in [
+        literal,
+        "ORDER'S NOTIONAL(UNLESS YOU CHOOSE:'X')",
+        'Order\u2019s notional ( unless you choose : "x" )',
+    ]:
+        assert pattern.fullmatch(text), text
+        assert matching.fold(text) == matching.fold(literal)
+    for text in ["Orders notional (unless you choose: 'x')", "Order's  notional (unless)"]:
+        assert not pattern.fullmatch(text), text
+    assert matching.loose_literal("a.b") == "[Aa] ?\\. ?[Bb]"
+    assert matching.loose_literal("a).") == "[Aa] ?\\) ?\\. ?"
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_tolerant_match_always_holds_the_template_s_literal_words(
+    package: ModuleType, data: st.DataObject
+) -> None:
+    """Mutate real messages (case, spacing, quotes, added text, dropped words): whatever
+    tolerant match comes back has every literal word of its template in the message."""
+    product_id, code, template = data.draw(st.sampled_from(ALL_MESSAGES))
+    module = product_module(package, product_id)
+    message = fill(template, sample_values(template, data.draw(st.integers(0, 2))))
+    words = message.split(" ")
+    mutation = data.draw(st.sampled_from(["upper", "drop", "prefix", "suffix", "insert", "quotes"]))
+    extra = data.draw(st.text(alphabet="abc XYZ019.,;:()[]'\"", max_size=20))
+    if mutation == "upper":
+        message = message.upper()
+    elif mutation == "drop" and len(words) > 1:
+        del words[data.draw(st.integers(0, len(words) - 1))]
+        message = " ".join(words)
+    elif mutation == "prefix":
+        message = extra + message
+    elif mutation == "suffix":
+        message = message + extra
+    elif mutation == "insert":
+        words.insert(data.draw(st.integers(0, len(words))), extra)
+        message = " ".join(words)
+    else:
+        message = message.replace("'", '"')
+    found = module.match(code, message)
+    if found is not None and found.kind not in ("exact", "table"):
+        assert in_order(literal_words(found.template), WORD.findall(message.lower())), (
+            message,
+            found,
+        )
+        for value in found.params:
+            assert value in " ".join(message.split())
+
+
+ALL_MESSAGES = exact() + templated()
+
+
+@pytest.mark.parametrize(
+    ("product_id", "code", "msg"),
+    [
+        (
+            "spot",
+            -1003,
+            ("Too much request weight used; current limit is x request weight per ") * 15,
+        ),
+        ("spot", -1174, "Component '" + "' is incorrectly populated on '" * 35),
+        ("usdm", -1003, "Way too many requests; IP(" + "x" * 900 + ") banned until"),
+        ("spot", -1013, "Filter failure: " * 60),
+        ("spot", -1003, "(" * 300 + ")" * 300),
+        ("options", -1008, "Too much request weight used; current limit is " + "a " * 480),
+    ],
+)
+def test_hostile_messages_stay_cheap_on_the_tolerant_path(
+    package: ModuleType, product_id: str, code: int, msg: str
+) -> None:
+    """Messages built to make the patterns backtrack: each answered well under a second."""
+    module = product_module(package, product_id)
+    module.match(code, "warm up")
+    started = time.perf_counter()
+    assert module.match(code, msg) is None
+    assert time.perf_counter() - started < 0.5

@@ -26,6 +26,7 @@ from scraper.model import (
     Alias,
     ErrorEntry,
     FormerMessage,
+    FormerRow,
     MessageTable,
     Product,
     Source,
@@ -156,6 +157,23 @@ def test_an_alias_message_dropped_counts_and_a_tombstone_returning_dates_nothing
     merged = apply(("2024-01-31", both), ("2024-02-08", page(entry(-1000, "UNKNOWN"))),
                    ("2024-04-02", back))  # fmt: skip
     assert by_code(merged)[-1139].former_messages == (FormerMessage("Old wording.", None),)
+
+
+def test_a_dropped_table_row_becomes_a_former_row_until_it_returns() -> None:
+    def rejections(*messages: str) -> MessageTable:
+        rows = tuple(TableRow(m, f"about {m}") for m in messages)
+        return MessageTable("order_rejections", "Messages for -2010", (-2010,), rows)
+
+    typo = page(entry(-1000, "UNKNOWN"), tables=(rejections("This action disabled is.", "A."),))
+    fixed = page(entry(-1000, "UNKNOWN"), tables=(rejections("This action is disabled.", "A."),))
+    merged = apply(("2020-11-29", typo), ("2022-04-12", fixed))
+    (table,) = merged.tables
+    assert table.former_rows == (
+        FormerRow("This action disabled is.", "about This action disabled is.", "2020-11-29"),
+    )
+    assert load_spec(dump_spec(Spec((merged,))), "m") == Spec((merged,))
+    back = merge_product(merged, typo, "2023-01-01")
+    assert [r.message for r in back.tables[0].former_rows] == ["This action is disabled."]
 
 
 def test_revised_moves_only_when_the_product_changes() -> None:

@@ -924,6 +924,12 @@ TABLES: tuple[MessageTable, ...] = (
                 "You cannot amend the pending quantity of an OPO order",
             ),
         ),
+        former_rows=(
+            TableRow(
+                "This action disabled is on this account.",
+                "Contact customer support; some actions have been disabled on the account.",
+            ),
+        ),
     ),
     MessageTable(
         id="filter_failures",
@@ -1000,6 +1006,16 @@ TABLES: tuple[MessageTable, ...] = (
             TableRow(
                 "Filter failure: EXCHANGE_MAX_NUM_ORDER_LISTS",
                 "Account has too many open order lists on the exchange.",
+            ),
+        ),
+        former_rows=(
+            TableRow(
+                "Filter failure: MAX_ALGO_ORDERS",
+                "Account has too many open stop loss and/or take profit orders on the symbol.",
+            ),
+            TableRow(
+                "Filter failure: EXCHANGE_MAX_ALGO_ORDERS",
+                "Account has too many open stop loss and/or take profit orders on the exchange.",
             ),
         ),
     ),

@@ -7,35 +7,41 @@ annotations that Python 3.9 cannot evaluate are strings.
 
 Everything here is specified so that another language can behave
 identically from the same data (``errors.json``): the ladder of kinds, the
-two normal forms (:func:`normalise_message`, :func:`fold`), the
-placeholder regexes (:data:`PLACEHOLDER_PATTERNS`) and each tolerance rule.
+normal forms (:func:`normalise_message`, :func:`fold`), the patterns built
+from a compiled template (:data:`PLACEHOLDER_PATTERNS`, :func:`escape`,
+:func:`loose_literal`) and each tolerance rule. The regexes use only syntax
+Python and JavaScript share, without flags.
 
 The ladder
 ----------
 :meth:`MessageMatcher.match` tries these kinds in order; the first that
-finds a message wins:
+finds a message wins. A *candidate* is a documented message of the code (its
+aliases' included) or a row of a table the page binds to the code.
 
-1. ``exact``: one of the code's documented messages, compared in
-   :func:`normalise_message` form (a dict lookup), or one of its templates
-   (a full match of the template's pattern, most literal text first).
-2. ``table``: a row of a message table the page binds to the code, the same
-   way.
-3. ``normalised``: a documented message or bound row, compared in
-   :func:`fold` form (letter case, spaces around punctuation, quote style).
-4. ``extended``: a documented message or bound row, in :func:`fold` form,
-   with text the server added before or after it, or one bracketed group it
-   inserted inside it (``IP(203.0.113.9) banned``); that text is the match's
-   ``detail`` (see :meth:`MessageMatcher._extended`).
-5. ``former``: a message the page used to give for the code, by rules 1, 3
-   and 4 (``detail`` set when by rule 4).
-6. ``other_code``: a message the page gives for exactly one other code of the
-   product, by rules 1 and 3; ``documented_code`` names that code.
+1. ``exact``: one of the code's messages equals the message, both in
+   :func:`normalise_message` form (a dict lookup), or the message is a full
+   match of one of its templates' strict pattern (:meth:`Template.strict`),
+   the template with the most literal text first.
+2. ``table``: the same with the rows of the tables bound to the code.
+3. ``normalised``: the message, in :func:`fold` form, equals a candidate
+   without placeholders in :func:`fold` form, or is a full match of a
+   candidate's loose pattern (:meth:`Template.loose`: letter case, quote
+   style and spaces around punctuation do not matter).
+4. ``extended``: a candidate's loose pattern matches a part of the message,
+   with server text before and/or after it at punctuation
+   (:meth:`Tolerance._placed`), or after one bracketed group is taken out of
+   the message (``IP(203.0.113.9) banned``); that text is ``detail``.
+5. ``former``: rules 1, 3 and 4 on the messages the code's page used to give
+   and the rows its bound tables used to have (``detail`` set by rule 4).
+6. ``other_code``: rules 1 and 3 on the messages of the product's other
+   codes; exactly one other code must fit, and ``documented_code`` names it.
 
-Anchoring: kinds 3 to 6 use a template only when its literal text, in
-:func:`fold` form, has at least :data:`MIN_ANCHOR` characters (kind 3 on a
-template without placeholders excepted: the whole message must equal it).
-When two different templates fit equally well, the answer is None, not a
-guess.
+Anchoring: rules 3 to 6 use a template with placeholders, and rule 4 any
+candidate, only when its literal text, in :func:`fold` form, has at least
+:data:`MIN_ANCHOR` characters; so the whole documented text is always in the
+message. A value may not hold a literal segment of its own template
+(:meth:`Template.values`). When two different templates fit equally well,
+the answer is None, not a guess (:func:`best`).
 """
 
 from ._runtime import MessageTable, TableRow
@@ -62,26 +68,29 @@ PLACEHOLDER_PATTERNS = {
 ``s`` and ``named``: any text, shortest first; ``d``: an optionally signed
 integer; ``b``: true or false in any case; ``letter``: any text in single
 quotes (the quotes outside the group); ``list``: one or more characters,
-shortest first, then an optional ``...`` or ``\u2026``. In the syntax Python
-and JavaScript share. A compiled template ``[L0, K1, L1, ..., Kn, Ln]``
-becomes ``escape(L0) + PATTERN[K1] + escape(L1) + ...``, matched against the
-whole :func:`normalise_message` form of a message.
+shortest first, then an optional ``...`` or ``\u2026``. A compiled template
+``[L0, K1, L1, ..., Kn, Ln]`` becomes ``escape(L0) + PATTERN[K1] +
+escape(L1) + ...`` (:meth:`Template.strict`), matched against the whole
+:func:`normalise_message` form of a message.
 """
-
-QUOTE_CHARACTERS = "'\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033"
-"""Every quote character :func:`fold` writes as ``'``."""
-
-TIGHT_CHARACTERS = ".,;:!?()[]{}='"
-"""Punctuation and brackets :func:`fold` drops the spaces around (after quotes became ``'``)."""
-
-UNQUOTE_PAIRS = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d"}
-"""Quotes an unquoted placeholder's value loses when it is wholly inside one pair of them."""
 
 REGEX_SPECIAL = "\\^$.|?*+()[]{}"
 """The characters :func:`escape` puts a backslash before in literal text."""
 
+QUOTE_CHARACTERS = "'\"`\u00b4\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033"
+"""Every quote character: :func:`fold` writes each as ``'``; :func:`loose_literal` accepts any."""
+
+QUOTE_CLASS = "[" + QUOTE_CHARACTERS + "]"
+"""A regex character class of :data:`QUOTE_CHARACTERS` (none of them needs escaping in it)."""
+
+TIGHT_CHARACTERS = ".,;:!?()[]{}='"
+"""Punctuation and brackets: a space next to one does not matter (after quotes became ``'``)."""
+
 SEAM_CHARACTERS = TIGHT_CHARACTERS + "-|/\u2013\u2014"
 """Characters that delimit server text from the documented text (see :func:`delimited`)."""
+
+UNQUOTE_PAIRS = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d"}
+"""Quotes an unquoted placeholder's value loses when it is wholly inside one pair of them."""
 
 MAX_TEMPLATED_LENGTH = 4096
 """Longer messages are only looked up exactly, never matched against patterns.
@@ -95,10 +104,19 @@ MAX_TOLERANT_LENGTH = 1024
 """Longer messages get the strict kinds (``exact``, ``table``) only."""
 
 MIN_ANCHOR = 12
-"""Literal characters (in :func:`fold` form) a template needs before a tolerant rule uses it."""
+"""Literal characters (in :func:`fold` form) a template needs before rules 3 to 6 use it."""
+
+MIN_GUARD = 4
+"""Characters a literal segment needs before :meth:`Template.values` guards against it."""
+
+MAX_REPEATS = 4
+"""Rules 3 to 6 skip a template one of whose literal segments the message holds more often."""
+
+MAX_STARTS = 8
+"""Places in a message :meth:`Template.starts` offers for the documented text to begin."""
 
 MAX_INSERTED_GROUPS = 4
-"""Bracketed groups of a message that :meth:`MessageMatcher._extended` tries taking out."""
+"""Bracketed groups of a message that rule 4 tries taking out."""
 
 
 class MessageMatch:
@@ -173,15 +191,8 @@ class MessageMatch:
 
     def _key(self) -> "tuple[object, ...]":
         documented = None if self.documented_code is None else int(self.documented_code)
-        return (
-            int(self.code),
-            self.template,
-            self.params,
-            self.table_row,
-            self.kind,
-            self.detail,
-            documented,
-        )
+        fields = (int(self.code), self.template, self.params, self.table_row)
+        return (*fields, self.kind, self.detail, documented)
 
 
 def _restore_match(state: "tuple[Any, ...]") -> MessageMatch:
@@ -190,6 +201,9 @@ def _restore_match(state: "tuple[Any, ...]") -> MessageMatch:
     return MessageMatch(
         code, template, params, table_row, kind=kind, detail=detail, documented_code=documented_code
     )
+
+
+# -- normal forms and patterns -------------------------------------------------------
 
 
 def normalise_message(message: str) -> str:
@@ -203,36 +217,69 @@ def normalise_message(message: str) -> str:
     return " ".join(message.split()).rstrip(". ")
 
 
-def fold(key: str) -> "tuple[str, list[int]]":
-    """The tolerant form of a :func:`normalise_message`-d text, and where each character came from.
+def quote_as_one(char: str) -> str:
+    """``'`` for any of :data:`QUOTE_CHARACTERS`, else ``char``."""
+    return "'" if char and char in QUOTE_CHARACTERS else char
 
-    Character by character: ASCII ``A``-``Z`` become lower case (nothing
-    else changes case); every character of :data:`QUOTE_CHARACTERS` becomes
-    ``'``; a space is dropped when the character before it (as written so far)
-    or the one after it (after quote replacement) is in
-    :data:`TIGHT_CHARACTERS`. Trailing periods and spaces were dropped by
-    the normalisation already. ``origin[i]`` is the index in ``key`` of the
-    ``i``-th folded character, so values and detail found in the folded text
-    are cut from ``key`` as sent.
+
+def fold(key: str) -> str:
+    """The tolerant form of a :func:`normalise_message`-d text, character by character.
+
+    ASCII ``A``-``Z`` become lower case (nothing else changes case); every
+    character of :data:`QUOTE_CHARACTERS` becomes ``'``; a space is dropped
+    when the character written before it, or the one after it (its quote
+    replaced), is in :data:`TIGHT_CHARACTERS`. Two texts are the same message
+    for rule 3 when their folded forms are equal.
     """
     out: list[str] = []
-    origin: list[int] = []
     last = len(key) - 1
     for index, char in enumerate(key):
-        folded = char
         if char == " ":
-            after = key[index + 1] if index < last else " "
-            if after in QUOTE_CHARACTERS:
-                after = "'"
+            after = quote_as_one(key[index + 1]) if index < last else " "
             if (out and out[-1] in TIGHT_CHARACTERS) or after in TIGHT_CHARACTERS:
                 continue
+            out.append(" ")
         elif "A" <= char <= "Z":
-            folded = chr(ord(char) + 32)
-        elif char in QUOTE_CHARACTERS:
-            folded = "'"
-        out.append(folded)
-        origin.append(index)
-    return "".join(out), origin
+            out.append(chr(ord(char) + 32))
+        else:
+            out.append(quote_as_one(char))
+    return "".join(out)
+
+
+def escape(literal: str) -> str:
+    """``literal`` as regex source: a backslash before each :data:`REGEX_SPECIAL` character."""
+    return "".join("\\" + char if char in REGEX_SPECIAL else char for char in literal)
+
+
+def loose_literal(literal: str) -> str:
+    """Regex source matching ``literal`` as :func:`fold` sees it, on an unfolded text.
+
+    Character by character: an ASCII letter becomes a class of its two cases
+    (``[Aa]``); a quote becomes :data:`QUOTE_CLASS`; a space next to a
+    character of :data:`TIGHT_CHARACTERS` is left out, and each tight
+    character (quotes included) may have one space on either side (`` ?``,
+    never twice in a row); anything else is :func:`escape`-d.
+    """
+    out: list[str] = []
+    for index, char in enumerate(literal):
+        before = quote_as_one(literal[index - 1]) if index else ""
+        after = quote_as_one(literal[index + 1]) if index + 1 < len(literal) else ""
+        tight = {before, after} & set(TIGHT_CHARACTERS)
+        if char == " " and tight:
+            continue
+        folded = quote_as_one(char)
+        if folded in TIGHT_CHARACTERS:
+            body = QUOTE_CLASS if folded == "'" else escape(char)
+            out.append(("" if out and out[-1].endswith(" ?") else " ?") + body + " ?")
+        elif char.isascii() and char.isalpha():
+            out.append("[" + char.upper() + char.lower() + "]")
+        else:
+            out.append(escape(char))
+    return "".join(out)
+
+
+LOOSE_PLACEHOLDER_PATTERNS = {**PLACEHOLDER_PATTERNS, "letter": QUOTE_CLASS + "(.*?)" + QUOTE_CLASS}
+""":data:`PLACEHOLDER_PATTERNS` for loose patterns: a ``letter`` value may be in any quotes."""
 
 
 def unquote(value: str) -> str:
@@ -246,9 +293,21 @@ def unquote(value: str) -> str:
     return value
 
 
-def escape(literal: str) -> str:
-    """``literal`` as regex source: a backslash before each :data:`REGEX_SPECIAL` character."""
-    return "".join("\\" + char if char in REGEX_SPECIAL else char for char in literal)
+def delimited(key: str, seam: int) -> bool:
+    """Whether the seam at ``key[seam]`` has punctuation on one side (spaces skipped).
+
+    True when the last non-space character before the seam, or the first one
+    after it, is in :data:`SEAM_CHARACTERS` (quotes count as ``'``). So
+    ``..., request ip: 1.2.3.4`` or ``... queued. And more`` is server text
+    next to the documented one, but ``Far too many ...`` or ``Invalid symbol
+    status`` is another message.
+    """
+    before = quote_as_one(key[:seam].rstrip(" ")[-1:])
+    after = quote_as_one(key[seam:].lstrip(" ")[:1])
+    return bool(before and before in SEAM_CHARACTERS) or bool(after and after in SEAM_CHARACTERS)
+
+
+# -- templates -------------------------------------------------------------------------
 
 
 class Template:
@@ -257,12 +316,11 @@ class Template:
     ``parts`` is the compiled form (literal, kind, literal, ...); ``row`` the
     table row it is, if any; ``unquoted`` says, per placeholder, whether the
     template writes it without quotes right around it (its value then loses a
-    pair of quotes it arrives in, see :func:`unquote`). The patterns are built
-    on first use: :meth:`strict` for kinds 1 and 2, :meth:`folded` for the
-    others.
+    pair of quotes it arrives in, see :func:`unquote`). Patterns are built on
+    first use.
     """
 
-    __slots__ = ("_anchor", "_folded", "_strict", "parts", "row", "text", "unquoted")
+    __slots__ = ("_patterns", "parts", "row", "text", "unquoted")
 
     def __init__(self, text: str, parts: "tuple[str, ...]", row: "TableRow | None") -> None:
         self.text = text
@@ -274,9 +332,7 @@ class Template:
             and not parts[i + 1].startswith(tuple(UNQUOTE_PAIRS.values()))
             for i in range(1, len(parts), 2)
         )
-        self._anchor = -1
-        self._strict: re.Pattern[str] | None = None
-        self._folded: dict[bool, re.Pattern[str]] = {}
+        self._patterns: dict[str, Any] = {}
 
     @property
     def templated(self) -> bool:
@@ -284,65 +340,101 @@ class Template:
         return len(self.parts) > 1
 
     @property
+    def literals(self) -> "tuple[str, ...]":
+        """The literal segments, in order."""
+        return self.parts[::2]
+
+    @property
     def anchor(self) -> int:
         """How many literal characters the template has, in :func:`fold` form."""
-        if self._anchor < 0:
-            self._anchor = sum(len(fold(self.parts[i])[0]) for i in range(0, len(self.parts), 2))
-        return self._anchor
+        found = self._patterns.get("anchor")
+        if found is None:
+            found = self._patterns["anchor"] = sum(len(fold(part)) for part in self.literals)
+        return int(found)
+
+    def _pattern(self, name: str, source: "Any") -> "re.Pattern[str]":
+        found = self._patterns.get(name)
+        if found is None:
+            import re
+
+            found = self._patterns[name] = re.compile(source())
+        return found
 
     def strict(self) -> "re.Pattern[str]":
-        """The pattern of the compiled form (:data:`PLACEHOLDER_PATTERNS`), for ``fullmatch``."""
-        if self._strict is None:
-            import re
+        """The pattern of rules 1 and 2: literals :func:`escape`-d, kinds as in
+        :data:`PLACEHOLDER_PATTERNS`; for ``fullmatch``."""
+        return self._pattern("strict", lambda: self._source(escape, PLACEHOLDER_PATTERNS))
 
-            source = "".join(
-                escape(part) if i % 2 == 0 else PLACEHOLDER_PATTERNS[part]
-                for i, part in enumerate(self.parts)
-            )
-            self._strict = re.compile(source)
-        return self._strict
+    def loose(self) -> "re.Pattern[str]":
+        """The pattern of rules 3 to 6: literals as :func:`loose_literal`, kinds as in
+        :data:`LOOSE_PLACEHOLDER_PATTERNS`, the whole wrapped in one group; so group 1 is
+        the template and groups 2 to k+1 its k placeholders."""
+        return self._pattern(
+            "loose", lambda: "(" + self._source(loose_literal, LOOSE_PLACEHOLDER_PATTERNS) + ")"
+        )
 
-    def folded(self, around: bool) -> "re.Pattern[str]":
-        """The pattern of the :func:`fold`-ed literals, as ``(before)(template)(after)``.
+    def loose_around(self) -> "re.Pattern[str]":
+        """:meth:`loose` followed by ``(.*)``, the text after the template; without it when the
+        template ends with a placeholder (which would take that text itself)."""
+        return self._pattern(
+            "around", lambda: self.loose().pattern + ("(.*)" if self.parts[-1] else "")
+        )
 
-        Each literal is folded alone; a space it starts (ends) with next to a
-        placeholder becomes optional (`` ?``), since :func:`fold` drops it next
-        to a quoted value. Without ``around``, ``before`` and ``after`` are
-        empty groups ``()``. With it, ``before`` is ``(.*?)`` and ``after``
-        ``(.*)``, but only next to literal text: a template that starts (ends)
-        with a placeholder gets ``()`` there too. Group 2 is the template;
-        groups 3 to n-1 its placeholders; group n ``after``.
+    def _source(self, literal: "Any", kinds: "Mapping[str, str]") -> str:
+        return "".join(
+            literal(part) if i % 2 == 0 else kinds[part] for i, part in enumerate(self.parts)
+        )
+
+    def starts(self, key: str) -> "list[int]":
+        """Where the template may begin in ``key``: where the loose pattern of its first literal
+        (without its trailing spaces) matches, at most :data:`MAX_STARTS` places; a template
+        that begins with a placeholder, at 0 only."""
+        first = self.parts[0].rstrip(" ")
+        if not first:
+            return [0]
+        pattern = self._pattern("first", lambda: loose_literal(first))
+        found: list[int] = []
+        position = 0
+        while len(found) < MAX_STARTS:
+            hit = pattern.search(key, position)
+            if hit is None:
+                break
+            found.append(hit.start())
+            position = hit.start() + 1
+        return found
+
+    def crowded(self, folded: str) -> bool:
+        """Whether the folded message holds one of the literal segments (folded, stripped, three
+        characters or more) more than :data:`MAX_REPEATS` times, or not at all.
+
+        Rules 3 to 6 then skip the template: a real message holds each once,
+        and a message that holds one many times would cost the regex engine
+        time growing with a power of its length.
         """
-        pattern = self._folded.get(around)
-        if pattern is None:
-            import re
+        for part in self.literals:
+            needle = fold(part).strip(" ")
+            if len(needle) >= 3 and not 0 < folded.count(needle) <= MAX_REPEATS:
+                return True
+        return False
 
-            pieces = []
-            last = len(self.parts) - 1
-            for i, part in enumerate(self.parts):
-                if i % 2:
-                    pieces.append(PLACEHOLDER_PATTERNS[part])
-                    continue
-                text = fold(part)[0]
-                head = " ?" if i > 0 and text.startswith(" ") else ""
-                tail = " ?" if i < last and text.endswith(" ") else ""
-                core = text[len(head) // 2 : len(text) - len(tail) // 2]
-                pieces.append(head + escape(core) + tail)
-            before = "(.*?)" if around and self.parts[0] else "()"
-            after = "(.*)" if around and self.parts[-1] else "()"
-            pattern = re.compile(before + "(" + "".join(pieces) + ")" + after)
-            self._folded[around] = pattern
-        return pattern
+    def values(self, groups: "Iterable[str]") -> "tuple[str, ...] | None":
+        """The placeholders' values, an unquoted placeholder's value without its quotes.
 
-    def values(self, groups: "Iterable[str]") -> "tuple[str, ...]":
-        """The placeholders' values, an unquoted placeholder's value without its quotes."""
-        return tuple(
+        None when a value holds a literal segment of the template (stripped, at
+        least :data:`MIN_GUARD` characters): the placeholder would be swallowing
+        the template's own words, so the message is not an instance of it.
+        """
+        values = tuple(
             unquote(value) if unquoted else value for value, unquoted in zip(groups, self.unquoted)
         )
+        guards = [part.strip() for part in self.literals if len(part.strip()) >= MIN_GUARD]
+        if any(guard in value for value in values for guard in guards):
+            return None
+        return values
 
 
 class Fit:
-    """A template found in a folded message: the values, the detail, and the span it covers."""
+    """A template found in a message: the values, the detail, and the span it covers."""
 
     __slots__ = ("detail", "params", "span", "template")
 
@@ -357,6 +449,44 @@ class Fit:
         self.params = params
         self.detail = detail
         self.span = span
+
+
+def best(fits: "list[Fit]", nested: bool = False) -> "Fit | None":
+    """The fit with the most literal text; None when another template ties with it.
+
+    With ``nested``, also None when another fit's span is not inside the winner's.
+    """
+    if not fits:
+        return None
+    winner = max(fits, key=lambda fit: fit.template.anchor)
+    for fit in fits:
+        if fit.template.text == winner.template.text:
+            continue
+        if fit.template.anchor == winner.template.anchor:
+            return None
+        if nested and not (winner.span[0] <= fit.span[0] and fit.span[1] <= winner.span[1]):
+            return None
+    return winner
+
+
+def inserted_groups(key: str) -> "list[tuple[int, int]]":
+    """Spans of the first :data:`MAX_INSERTED_GROUPS` bracketed groups of ``key``: ``(...)`` or
+    ``[...]`` with no bracket inside."""
+    spans: list[tuple[int, int]] = []
+    closing = {"(": ")", "[": "]"}
+    index = 0
+    while index < len(key) and len(spans) < MAX_INSERTED_GROUPS:
+        close = closing.get(key[index])
+        end = key.find(close, index + 1) if close else -1
+        if end < 0 or any(c in key[index + 1 : end] for c in "()[]"):
+            index += 1
+            continue
+        spans.append((index, end + 1))
+        index = end + 1
+    return spans
+
+
+# -- the matcher -----------------------------------------------------------------------
 
 
 class MessageMatcher:
@@ -444,9 +574,9 @@ class MessageMatcher:
     ) -> "MessageMatch | None":
         for template in templates:
             instance = template.strict().fullmatch(key)
-            if instance is not None:
+            params = None if instance is None else template.values(instance.groups())
+            if params is not None:
                 member = self._by_code.get(code, code)
-                params = template.values(instance.groups())
                 return MessageMatch(member, template.text, params, template.row, kind=kind)
         return None
 
@@ -499,8 +629,9 @@ class Tolerance:
     """The tolerant kinds of one product (3 to 6 of the ladder), built on the first need.
 
     Per code: its documented messages and bound rows (``current``) and its
-    former messages (``former``), each as :class:`Template` objects; product
-    wide, the messages of every code for ``other_code``.
+    former messages and the former rows of its tables (``former``), each as
+    :class:`Template` objects; product wide, the messages of every code for
+    ``other_code``.
     """
 
     __slots__ = ("_by_code", "_current", "_former", "_plain", "_templated")
@@ -514,45 +645,47 @@ class Tolerance:
             return Template(text, parts if parts is not None else (normalise_message(text),), row)
 
         current: dict[int, list[Template]] = {}
+        former: dict[int, list[Template]] = {}
         for code, messages in matcher._messages.items():
             current[code] = [template(message, None) for message in dict.fromkeys(messages)]
+        for code, messages in matcher._former.items():
+            former[code] = [template(message, None) for message in dict.fromkeys(messages)]
         for table in matcher._tables:
-            for row in table.rows:
-                for code in table.codes:
-                    current.setdefault(code, []).append(template(row.message, row))
+            for code in table.codes:
+                current.setdefault(code, []).extend(template(r.message, r) for r in table.rows)
+                former.setdefault(code, []).extend(
+                    template(r.message, r) for r in table.former_rows
+                )
         self._current = current
-        self._former = {
-            code: [template(message, None) for message in dict.fromkeys(messages)]
-            for code, messages in matcher._former.items()
-        }
+        self._former = former
         self._plain: dict[str, dict[int, Template]] | None = None
         self._templated: dict[int, list[Template]] | None = None
 
     def match(self, code: int, key: str) -> "MessageMatch | None":
         member = self._by_code.get(code, code)
-        folded, origin = fold(key)
+        folded = fold(key)
         current = self._current.get(code, [])
-        fit = self._normalised(current, key, folded, origin)
+        fit = self._normalised(current, key, folded)
         if fit is not None:
             return self._result(member, fit, "normalised")
-        fit = self._extended(current, key, folded, origin)
+        fit = self._extended(current, key)
         if fit is not None:
             return self._result(member, fit, "extended")
         former = self._former.get(code, [])
         fit = (
             self._exact_of(former, key)
-            or self._normalised(former, key, folded, origin)
-            or self._extended(former, key, folded, origin)
+            or self._normalised(former, key, folded)
+            or self._extended(former, key)
         )
         if fit is not None:
             return self._result(member, fit, "former")
-        return self._other_code(code, member, key, folded, origin)
+        return self._other_code(code, member, key, folded)
 
-    def _result(self, member: int, fit: Fit, kind: str) -> MessageMatch:
+    @staticmethod
+    def _result(member: int, fit: Fit, kind: str) -> MessageMatch:
         template = fit.template
-        params = fit.params
         return MessageMatch(
-            member, template.text, params, template.row, kind=kind, detail=fit.detail
+            member, template.text, fit.params, template.row, kind=kind, detail=fit.detail
         )
 
     @staticmethod
@@ -564,113 +697,113 @@ class Tolerance:
                     return Fit(template, (), None, (0, len(key)))
                 continue
             instance = template.strict().fullmatch(key)
-            if instance is not None:
-                return Fit(template, template.values(instance.groups()), None, (0, len(key)))
+            params = None if instance is None else template.values(instance.groups())
+            if params is not None:
+                return Fit(template, params, None, (0, len(key)))
         return None
 
     @staticmethod
-    def _normalised(
-        templates: "list[Template]", key: str, folded: str, origin: "list[int]"
-    ) -> "Fit | None":
-        """Rule 3: the whole folded message is one template.
+    def _normalised(templates: "list[Template]", key: str, folded: str) -> "Fit | None":
+        """Rule 3: the whole message is one template, in folded form.
 
         The template with the most literal text wins; a tie gives None.
         """
         fits = []
         for template in templates:
-            if template.templated and template.anchor < MIN_ANCHOR:
+            if not template.templated:
+                if fold(template.parts[0]) == folded:
+                    fits.append(Fit(template, (), None, (0, len(key))))
                 continue
-            found = template.folded(around=False).fullmatch(folded)
-            if found is not None:
-                params = template.values(cut(key, origin, found.span(i)) for i in inner(found))
-                fits.append(Fit(template, params, None, (0, len(folded))))
+            if template.anchor < MIN_ANCHOR or template.crowded(folded):
+                continue
+            found = template.loose().fullmatch(key)
+            params = None if found is None else template.values(found.groups()[1:])
+            if params is not None:
+                fits.append(Fit(template, params, None, (0, len(key))))
         return best(fits)
 
-    def _extended(
-        self, templates: "list[Template]", key: str, folded: str, origin: "list[int]"
-    ) -> "Fit | None":
-        """Rule 4: the whole template, with server text before or after it, or inserted inside it.
+    def _extended(self, templates: "list[Template]", key: str) -> "Fit | None":
+        """Rule 4: the whole template, with server text before or after it, or inside it.
 
-        Before/after: the folded message is ``before + T + after`` with ``T`` a
-        full match of the template's folded pattern (shortest ``before``
-        first), ``before`` or ``after`` not empty, each seam between them and
-        ``T`` :func:`delimited` by punctuation. Inside: up to :data:`MAX_INSERTED_GROUPS`
-        bracketed groups of the message (``(...)`` or ``[...]``, no nesting),
-        one at a time, are taken out (replaced by a space, then normalised
-        again) and the before/after rule tried on what is left; the group is
-        then the detail, with any text before or after. Only templates with
-        :data:`MIN_ANCHOR` literal characters. The template with the most
-        literal text wins if every other template that fits lies inside its
-        span; else None.
+        Before/after: the template's loose pattern matches ``key`` from one of
+        :meth:`Template.starts` (the first that works) up to the text after it
+        (:meth:`Template.loose_around`); some text is before or after it, and
+        each seam with such text is :func:`delimited`. Inside: up to
+        :data:`MAX_INSERTED_GROUPS` bracketed groups of the message, one at a
+        time, are taken out (replaced by a space, then normalised again) and
+        the before/after rule tried on what is left, where no text around is
+        needed; the group is then the detail, followed by any text around.
+        Only templates with :data:`MIN_ANCHOR` literal characters. The
+        template with the most literal text wins if every other template that
+        fits lies inside its span; else None.
         """
-        fit = self._around(templates, key, folded, origin)
+        fit = self._around(templates, key)
         if fit is not None:
             return fit
         for start, end in inserted_groups(key):
             rest = normalise_message(key[:start] + " " + key[end:])
-            rest_folded, rest_origin = fold(rest)
-            fit = self._around(templates, rest, rest_folded, rest_origin, allow_plain=True)
+            fit = self._around(templates, rest, allow_plain=True)
             if fit is not None:
                 extra = [key[start:end]] + ([fit.detail] if fit.detail else [])
                 return Fit(fit.template, fit.params, " ".join(extra), fit.span)
         return None
 
     @staticmethod
-    def _around(
-        templates: "list[Template]",
-        key: str,
-        folded: str,
-        origin: "list[int]",
-        allow_plain: bool = False,
-    ) -> "Fit | None":
+    def _around(templates: "list[Template]", key: str, allow_plain: bool = False) -> "Fit | None":
+        folded = fold(key)
         fits = []
         for template in templates:
-            if template.anchor < MIN_ANCHOR:
+            if template.anchor < MIN_ANCHOR or template.crowded(folded):
                 continue
-            found = template.folded(around=True).fullmatch(folded)
-            if found is None:
-                continue
-            before, after = found.group(1), found.group(found.re.groups)
-            if not (before or after or allow_plain):
-                continue
-            start, end = found.span(2)
-            if before and not delimited(folded, start):
-                continue
-            if after and not delimited(folded, end):
-                continue
-            params = template.values(cut(key, origin, found.span(i)) for i in inner(found))
-            pieces = [
-                cut(key, origin, (0, start)).strip(),
-                cut(key, origin, (end, len(folded))).strip(),
-            ]
-            detail = " ".join(piece for piece in pieces if piece) or None
-            fits.append(Fit(template, params, detail, (start, end)))
+            fit = Tolerance._placed(template, key, allow_plain)
+            if fit is not None:
+                fits.append(fit)
         return best(fits, nested=True)
 
-    def _other_code(
-        self, code: int, member: int, key: str, folded: str, origin: "list[int]"
-    ) -> "MessageMatch | None":
+    @staticmethod
+    def _placed(template: Template, key: str, allow_plain: bool) -> "Fit | None":
+        """The template at its first start where it fits with text around it (rule 4)."""
+        pattern = template.loose_around()
+        count = len(template.parts) // 2
+        for start in template.starts(key):
+            found = pattern.fullmatch(key, start)
+            if found is None:
+                continue
+            end = found.end(1)
+            if not (start or end < len(key) or allow_plain):
+                continue
+            if (start and not delimited(key, start)) or (
+                end < len(key) and not delimited(key, end)
+            ):
+                continue
+            params = template.values(found.groups()[1 : count + 1])
+            if params is None:
+                continue
+            pieces = (key[:start].strip(), key[end:].strip())
+            detail = " ".join(piece for piece in pieces if piece) or None
+            return Fit(template, params, detail, (start, end))
+        return None
+
+    def _other_code(self, code: int, member: int, key: str, folded: str) -> "MessageMatch | None":
         """Rule 6: documented for exactly one other code (rules 1 and 3 on its own messages).
 
         Table rows do not count: a row belongs to no code in particular.
         """
         found: dict[int, Fit] = {}
         for other, template in self._plain_codes().get(folded, {}).items():
-            found[other] = Fit(template, (), None, (0, len(folded)))
+            found[other] = Fit(template, (), None, (0, len(key)))
         for other, templates in self._templated_codes().items():
-            if other in found:
-                continue
-            fit = self._exact_of(templates, key) or self._normalised(templates, key, folded, origin)
-            if fit is not None:
-                found[other] = fit
+            if other not in found:
+                fit = self._exact_of(templates, key) or self._normalised(templates, key, folded)
+                if fit is not None:
+                    found[other] = fit
         found.pop(code, None)
         if len(found) != 1:
             return None
         ((other, fit),) = found.items()
         documented = self._by_code.get(other, other)
-        template = fit.template
         return MessageMatch(
-            member, template.text, fit.params, kind="other_code", documented_code=documented
+            member, fit.template.text, fit.params, kind="other_code", documented_code=documented
         )
 
     def _plain_codes(self) -> "dict[str, dict[int, Template]]":
@@ -681,8 +814,7 @@ class Tolerance:
             for code, templates in self._current.items():
                 for template in templates:
                     if template.row is None and not template.templated:
-                        folded = fold(template.parts[0])[0]
-                        plain.setdefault(folded, {}).setdefault(code, template)
+                        plain.setdefault(fold(template.parts[0]), {}).setdefault(code, template)
             self._plain = plain
         return plain
 
@@ -701,66 +833,3 @@ class Tolerance:
                         templated.setdefault(code, []).append(template)
             self._templated = templated
         return templated
-
-
-def inner(found: "re.Match[str]") -> "range":
-    """The group numbers of a folded match's placeholders (see :meth:`Template.folded`)."""
-    return range(3, found.re.groups)
-
-
-def cut(key: str, origin: "list[int]", span: "tuple[int, int]") -> str:
-    """The text of ``key`` that the folded characters ``span`` came from (spaces between kept)."""
-    start, end = span
-    if start >= end:
-        return ""
-    return key[origin[start] : origin[end - 1] + 1]
-
-
-def delimited(folded: str, seam: int) -> bool:
-    """Whether a character on either side of ``seam`` is one of :data:`SEAM_CHARACTERS`.
-
-    So ``..., request ip: 1.2.3.4`` or ``... queued. And more`` is server text
-    next to the documented one, but ``Far too many ...`` or ``Invalid symbol
-    status`` is another message.
-    """
-    return 0 < seam < len(folded) and (
-        folded[seam - 1] in SEAM_CHARACTERS or folded[seam] in SEAM_CHARACTERS
-    )
-
-
-def best(fits: "list[Fit]", nested: bool = False) -> "Fit | None":
-    """The fit with the most literal text; None when another template ties with it.
-
-    With ``nested``, also None when another fit is not inside the winner's span.
-    """
-    if not fits:
-        return None
-    winner = max(fits, key=lambda fit: fit.template.anchor)
-    for fit in fits:
-        if fit.template.text == winner.template.text:
-            continue
-        if fit.template.anchor == winner.template.anchor:
-            return None
-        if nested and not (winner.span[0] <= fit.span[0] and fit.span[1] <= winner.span[1]):
-            return None
-    return winner
-
-
-def inserted_groups(key: str) -> "list[tuple[int, int]]":
-    """Spans of the first :data:`MAX_INSERTED_GROUPS` bracketed groups of ``key``, no nesting."""
-    spans: list[tuple[int, int]] = []
-    opening = {"(": ")", "[": "]"}
-    index = 0
-    while index < len(key) and len(spans) < MAX_INSERTED_GROUPS:
-        closing = opening.get(key[index])
-        if closing is None:
-            index += 1
-            continue
-        end = key.find(closing, index + 1)
-        inside = key[index + 1 : end] if end > 0 else ""
-        if end < 0 or any(c in inside for c in "()[]"):
-            index += 1
-            continue
-        spans.append((index, end + 1))
-        index = end + 1
-    return spans

@@ -39,22 +39,32 @@ class TableRow:
 
 
 class MessageTable:
-    """A table of messages that several codes share (order rejections, filter failures)."""
+    """A table of messages that several codes share (order rejections, filter failures).
 
-    __slots__ = ("codes", "id", "rows", "title")
+    ``former_rows`` are rows whose message the page's table used to have.
+    """
+
+    __slots__ = ("codes", "former_rows", "id", "rows", "title")
 
     id: str
     title: str
     codes: tuple[int, ...]
     rows: tuple[TableRow, ...]
+    former_rows: tuple[TableRow, ...]
 
     def __init__(
-        self, id: str, title: str, codes: tuple[int, ...], rows: tuple[TableRow, ...]
+        self,
+        id: str,
+        title: str,
+        codes: tuple[int, ...],
+        rows: tuple[TableRow, ...],
+        former_rows: tuple[TableRow, ...] = (),
     ) -> None:
         object.__setattr__(self, "id", id)
         object.__setattr__(self, "title", title)
         object.__setattr__(self, "codes", codes)
         object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "former_rows", former_rows)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -63,4 +73,4 @@ class MessageTable:
         return f"MessageTable(id={self.id!r}, codes={self.codes!r}, rows=<{len(self.rows)} rows>)"
 
     def __reduce__(self) -> "tuple[type[MessageTable], tuple[object, ...]]":
-        return (MessageTable, (self.id, self.title, self.codes, self.rows))
+        return (MessageTable, (self.id, self.title, self.codes, self.rows, self.former_rows))

@@ -111,8 +111,11 @@ def test_json(generated_tree: Path) -> None:
     assert report["category"] == "request" and report["retryable"] is False
     assert report["execution_unknown"] is False and report["reasons"]
     assert report["match"] == {
+        "kind": "exact",
         "template": "Parameter '%s' was empty.",
         "params": ["symbol"],
+        "detail": None,
+        "documented_code": None,
         "table_row": None,
     }
     assert report["section"] == "11xx - Request issues"
@@ -167,3 +170,96 @@ def test_console_script_entry_point(
     assert main(["explain", "-1021"]) == 0
     assert capsys.readouterr().out.startswith("spot -1021 INVALID_TIMESTAMP\n")
     assert main(["explain", "-424242"]) == 1
+
+
+REQUEST_IP = "Invalid API-key, IP, or permissions for action, request ip: 203.0.113.9"
+
+
+def test_options_may_come_anywhere_and_the_kind_is_shown(generated_tree: Path) -> None:
+    for args in [
+        ("-2015", "--product", "usdm", REQUEST_IP),
+        ("--product", "usdm", "-2015", REQUEST_IP),
+        ("-2015", REQUEST_IP, "--product=usdm"),
+    ]:
+        result = explain(generated_tree, *args)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0] == "usdm -2015 REJECTED_MBX_KEY"
+        assert field(result.stdout, "matched") == [
+            "Invalid API-key, IP, or permissions for action."
+        ]
+        assert field(result.stdout, "kind")[0].startswith("extended")
+        assert field(result.stdout, "detail") == [", request ip: 203.0.113.9"]
+
+
+def test_other_code_says_where_the_message_is_documented(generated_tree: Path) -> None:
+    result = explain(generated_tree, "-1013", "Too many requests queued.")
+    assert result.returncode == 0, result.stderr
+    assert field(result.stdout, "kind")[0].startswith("other_code")
+    assert field(result.stdout, "documented under") == ["-1003 TOO_MANY_REQUESTS"]
+    report = json.loads(
+        explain(generated_tree, "-1013", "Too many requests queued.", "--json").stdout
+    )
+    assert report["match"]["kind"] == "other_code" and report["match"]["documented_code"] == -1003
+
+
+PAYLOAD = '{"code": -1121, "msg": "Invalid symbol."}'
+FRAME = (
+    '{"id": "7", "status": 400, "error": {"code": -2010,'
+    ' "msg": "Account has insufficient balance for requested action."}}'
+)
+
+
+def test_a_pasted_payload(generated_tree: Path) -> None:
+    result = explain(generated_tree, PAYLOAD)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "spot -1121 BAD_SYMBOL"
+    assert field(result.stdout, "matched") == ["Invalid symbol."]
+    result = explain(generated_tree, "--json", FRAME)
+    report = json.loads(result.stdout)
+    assert (report["code"], report["match"]["kind"]) == (-2010, "table")
+    assert report["message"] == "Account has insufficient balance for requested action."
+
+
+def test_a_payload_from_stdin(generated_tree: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-E", "-s", "-m", "binance_errors", "explain", "-", "--product", "usdm"],
+        cwd=generated_tree,
+        input='{"code":-2015,"msg":"' + REQUEST_IP + '"}',
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert field(result.stdout, "detail") == [", request ip: 203.0.113.9"]
+    unknown = subprocess.run(
+        [sys.executable, "-E", "-s", "-m", "binance_errors", "explain", "-"],
+        cwd=generated_tree,
+        input='{"code": -424242}',
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert unknown.returncode == 1
+    assert unknown.stderr == "error: -424242 is not a documented spot error code\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (("{not json",), "the payload is not JSON"),
+        (('{"msg": "x"}',), "the payload has no integer 'code'"),
+        (('{"code": "-1003"}',), "the payload has no integer 'code'"),
+        (("[1, 2]",), "the payload has no integer 'code'"),
+        ((PAYLOAD, "and a message"), "a payload carries its own message"),
+        (("-1003", "msg", "extra"), "unrecognized arguments: extra"),
+    ],
+)
+def test_bad_payloads_are_usage_errors(
+    generated_tree: Path, args: tuple[str, ...], problem: str
+) -> None:
+    result = explain(generated_tree, *args)
+    assert result.returncode == 2
+    assert problem in result.stderr and "Traceback" not in result.stderr

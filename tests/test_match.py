@@ -214,7 +214,7 @@ def test_result_is_small_frozen_and_comparable(package: ModuleType) -> None:
     spot = package.spot
     first = spot.match(-1105, "Parameter 'symbol' was empty.")
     again = spot.match(-1105, "Parameter 'symbol' was empty")
-    assert first == again and hash(first) == hash(again) and first is not again
+    assert first == again and hash(first) == hash(again)  # remembered: maybe the same object
     assert first != spot.match(-1105, "Parameter 'side' was empty.")
     assert first != ("not", "a", "match")
     with pytest.raises(AttributeError, match="immutable"):
@@ -532,3 +532,21 @@ def test_hostile_messages_stay_cheap_on_the_tolerant_path(
     started = time.perf_counter()
     assert module.match(code, msg) is None
     assert time.perf_counter() - started < 0.5
+
+
+def test_answers_are_remembered_and_the_memory_stays_bounded(package: ModuleType) -> None:
+    spot = package.spot
+    matcher = spot._load_matcher()
+    matcher._memo.clear()
+    first = spot.match(-2015, "Invalid API-key, IP, or permissions for action, request ip: 1.2.3.4")
+    assert first.kind == "extended"
+    assert (
+        spot.match(-2015, "Invalid API-key, IP, or permissions for action, request ip: 1.2.3.4")
+        is first
+    )
+    assert spot.match(-1003, "Too many requests queued.").kind == "exact"  # a dict hit: not stored
+    assert len(matcher._memo) == 1
+    size = package._matching.MEMO_SIZE
+    for number in range(size + 10):
+        assert spot.match(-1003, f"Unheard of #{number}") is None
+    assert 0 < len(matcher._memo) <= size

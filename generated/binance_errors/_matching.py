@@ -118,6 +118,18 @@ MAX_STARTS = 8
 MAX_INSERTED_GROUPS = 4
 """Bracketed groups of a message that rule 4 tries taking out."""
 
+MEMO_SIZE = 1024
+"""How many answers of the pattern and tolerant kinds a matcher remembers (0: none).
+
+Servers send the same few messages again and again; remembering the answer
+for a ``(code, normalised message)`` pair makes a repeat cost a dict lookup.
+The memory is emptied whenever it is full, so it stays bounded.
+"""
+
+
+EXACT: "tuple[str, str | None, int | None]" = ("exact", None, None)
+"""The kind, detail and documented code of every ``exact`` match: shared."""
+
 
 class MessageMatch:
     """Which documented message a runtime message is, how it was found, and the values filled in.
@@ -134,15 +146,13 @@ class MessageMatch:
     documents the message under (a member), else None.
     """
 
-    __slots__ = ("code", "detail", "documented_code", "kind", "params", "table_row", "template")
+    __slots__ = ("_how", "code", "params", "table_row", "template")
 
     code: int
     template: str
     params: tuple[str, ...]
     table_row: "TableRow | None"
-    kind: str
-    detail: "str | None"
-    documented_code: "int | None"
+    _how: "tuple[str, str | None, int | None]"
 
     def __init__(
         self,
@@ -155,13 +165,28 @@ class MessageMatch:
         detail: "str | None" = None,
         documented_code: "int | None" = None,
     ) -> None:
-        object.__setattr__(self, "code", code)
-        object.__setattr__(self, "template", template)
-        object.__setattr__(self, "params", params)
-        object.__setattr__(self, "table_row", table_row)
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "detail", detail)
-        object.__setattr__(self, "documented_code", documented_code)
+        put = object.__setattr__
+        put(self, "code", code)
+        put(self, "template", template)
+        put(self, "params", params)
+        put(self, "table_row", table_row)
+        plain = kind == "exact" and detail is None and documented_code is None
+        put(self, "_how", EXACT if plain else (kind, detail, documented_code))
+
+    @property
+    def kind(self) -> str:
+        """How the message was recognised: one of :data:`KINDS`."""
+        return self._how[0]
+
+    @property
+    def detail(self) -> "str | None":
+        """The text the server sent beyond the documented message, else None."""
+        return self._how[1]
+
+    @property
+    def documented_code(self) -> "int | None":
+        """For kind ``other_code``, the code the page documents the message under."""
+        return self._how[2]
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -227,23 +252,27 @@ def fold(key: str) -> str:
 
     ASCII ``A``-``Z`` become lower case (nothing else changes case); every
     character of :data:`QUOTE_CHARACTERS` becomes ``'``; a space is dropped
-    when the character written before it, or the one after it (its quote
-    replaced), is in :data:`TIGHT_CHARACTERS`. Two texts are the same message
-    for rule 3 when their folded forms are equal.
+    when the character before it or the one after it (its quote replaced) is
+    in :data:`TIGHT_CHARACTERS`. Two texts are the same message for rule 3
+    when their folded forms are equal. (The text has no two spaces in a row,
+    so "the character before" is the same before and after dropping.)
     """
-    out: list[str] = []
-    last = len(key) - 1
-    for index, char in enumerate(key):
-        if char == " ":
-            after = quote_as_one(key[index + 1]) if index < last else " "
-            if (out and out[-1] in TIGHT_CHARACTERS) or after in TIGHT_CHARACTERS:
-                continue
-            out.append(" ")
-        elif "A" <= char <= "Z":
-            out.append(chr(ord(char) + 32))
-        else:
-            out.append(quote_as_one(char))
-    return "".join(out)
+    global _FOLD_SPACES  # noqa: PLW0603 - compiled on first use, like the product patterns
+    if _FOLD_SPACES is None:
+        import re
+
+        tight = escape(TIGHT_CHARACTERS)
+        _FOLD_SPACES = re.compile(f"(?<=[{tight}]) | (?=[{tight}])")
+    return _FOLD_SPACES.sub("", key.translate(FOLD_TABLE))
+
+
+FOLD_TABLE: "dict[int, int | str]" = {
+    **{ord(c): ord(c) + 32 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+    **{ord(c): "'" for c in QUOTE_CHARACTERS},
+}
+"""What :func:`fold` replaces before it drops spaces: ASCII capitals and quotes."""
+
+_FOLD_SPACES: "re.Pattern[str] | None" = None
 
 
 def escape(literal: str) -> str:
@@ -314,13 +343,28 @@ class Template:
     """One documented text the matcher knows: its compiled form and where it came from.
 
     ``parts`` is the compiled form (literal, kind, literal, ...); ``row`` the
-    table row it is, if any; ``unquoted`` says, per placeholder, whether the
+    table row it is, if any; ``templated`` whether it has placeholders;
+    ``unquoted`` says, per placeholder, whether the
     template writes it without quotes right around it (its value then loses a
     pair of quotes it arrives in, see :func:`unquote`). Patterns are built on
     first use.
     """
 
-    __slots__ = ("_patterns", "parts", "row", "text", "unquoted")
+    __slots__ = (
+        "_anchor",
+        "_folded",
+        "_needles",
+        "_patterns",
+        "_strict",
+        "guards",
+        "parts",
+        "plain",
+        "row",
+        "templated",
+        "text",
+        "unquoted",
+        "unquoting",
+    )
 
     def __init__(self, text: str, parts: "tuple[str, ...]", row: "TableRow | None") -> None:
         self.text = text
@@ -332,25 +376,31 @@ class Template:
             and not parts[i + 1].startswith(tuple(UNQUOTE_PAIRS.values()))
             for i in range(1, len(parts), 2)
         )
-        self._patterns: dict[str, Any] = {}
+        literals = (part.strip() for part in parts[::2])
+        self.guards = tuple(literal for literal in literals if len(literal) >= MIN_GUARD)
+        self.templated = len(parts) > 1
+        self.unquoting = any(self.unquoted)
+        self.plain = not self.unquoting and not self.guards
+        self._folded: tuple[str, ...] | None = None
+        self._needles: tuple[str, ...] | None = None
+        self._anchor = -1
+        self._strict: re.Pattern[str] | None = None
+        self._patterns: dict[str, re.Pattern[str]] = {}
 
     @property
-    def templated(self) -> bool:
-        """Whether the text has placeholders."""
-        return len(self.parts) > 1
-
-    @property
-    def literals(self) -> "tuple[str, ...]":
-        """The literal segments, in order."""
-        return self.parts[::2]
+    def folded_literals(self) -> "tuple[str, ...]":
+        """The literal segments in :func:`fold` form."""
+        found = self._folded
+        if found is None:
+            found = self._folded = tuple(fold(part) for part in self.parts[::2])
+        return found
 
     @property
     def anchor(self) -> int:
         """How many literal characters the template has, in :func:`fold` form."""
-        found = self._patterns.get("anchor")
-        if found is None:
-            found = self._patterns["anchor"] = sum(len(fold(part)) for part in self.literals)
-        return int(found)
+        if self._anchor < 0:
+            self._anchor = sum(len(part) for part in self.folded_literals)
+        return self._anchor
 
     def _pattern(self, name: str, source: "Any") -> "re.Pattern[str]":
         found = self._patterns.get(name)
@@ -363,7 +413,12 @@ class Template:
     def strict(self) -> "re.Pattern[str]":
         """The pattern of rules 1 and 2: literals :func:`escape`-d, kinds as in
         :data:`PLACEHOLDER_PATTERNS`; for ``fullmatch``."""
-        return self._pattern("strict", lambda: self._source(escape, PLACEHOLDER_PATTERNS))
+        found = self._strict
+        if found is None:
+            found = self._strict = self._pattern(
+                "strict", lambda: self._source(escape, PLACEHOLDER_PATTERNS)
+            )
+        return found
 
     def loose(self) -> "re.Pattern[str]":
         """The pattern of rules 3 to 6: literals as :func:`loose_literal`, kinds as in
@@ -411,25 +466,35 @@ class Template:
         and a message that holds one many times would cost the regex engine
         time growing with a power of its length.
         """
-        for part in self.literals:
-            needle = fold(part).strip(" ")
-            if len(needle) >= 3 and not 0 < folded.count(needle) <= MAX_REPEATS:
+        needles = self._needles
+        if needles is None:
+            stripped = (part.strip(" ") for part in self.folded_literals)
+            needles = self._needles = tuple(needle for needle in stripped if len(needle) >= 3)
+        for needle in needles:  # noqa: SIM110 - a loop is faster than any() over a generator
+            if needle not in folded or folded.count(needle) > MAX_REPEATS:
                 return True
         return False
 
-    def values(self, groups: "Iterable[str]") -> "tuple[str, ...] | None":
+    def values(self, groups: "tuple[str, ...]") -> "tuple[str, ...] | None":
         """The placeholders' values, an unquoted placeholder's value without its quotes.
 
         None when a value holds a literal segment of the template (stripped, at
-        least :data:`MIN_GUARD` characters): the placeholder would be swallowing
-        the template's own words, so the message is not an instance of it.
+        least :data:`MIN_GUARD` characters, :attr:`guards`): the placeholder
+        would be swallowing the template's own words, so the message is not an
+        instance of it.
         """
-        values = tuple(
-            unquote(value) if unquoted else value for value, unquoted in zip(groups, self.unquoted)
-        )
-        guards = [part.strip() for part in self.literals if len(part.strip()) >= MIN_GUARD]
-        if any(guard in value for value in values for guard in guards):
-            return None
+        if self.plain:
+            return groups
+        values = groups
+        if self.unquoting:
+            values = tuple(
+                unquote(value) if unquoted else value
+                for value, unquoted in zip(groups, self.unquoted)
+            )
+        for guard in self.guards:
+            for value in values:
+                if guard in value:
+                    return None
         return values
 
 
@@ -471,19 +536,16 @@ def best(fits: "list[Fit]", nested: bool = False) -> "Fit | None":
 
 def inserted_groups(key: str) -> "list[tuple[int, int]]":
     """Spans of the first :data:`MAX_INSERTED_GROUPS` bracketed groups of ``key``: ``(...)`` or
-    ``[...]`` with no bracket inside."""
-    spans: list[tuple[int, int]] = []
-    closing = {"(": ")", "[": "]"}
-    index = 0
-    while index < len(key) and len(spans) < MAX_INSERTED_GROUPS:
-        close = closing.get(key[index])
-        end = key.find(close, index + 1) if close else -1
-        if end < 0 or any(c in key[index + 1 : end] for c in "()[]"):
-            index += 1
-            continue
-        spans.append((index, end + 1))
-        index = end + 1
-    return spans
+    ``[...]`` with no bracket inside, leftmost first."""
+    global _GROUPS  # noqa: PLW0603 - compiled on first use
+    if _GROUPS is None:
+        import re
+
+        _GROUPS = re.compile(r"\([^()\[\]]*\)|\[[^()\[\]]*\]")
+    return [found.span() for found in _GROUPS.finditer(key)][:MAX_INSERTED_GROUPS]
+
+
+_GROUPS: "re.Pattern[str] | None" = None
 
 
 # -- the matcher -----------------------------------------------------------------------
@@ -498,9 +560,10 @@ class MessageMatcher:
     former and table rows) to its compiled form, most specific first (written
     by the generator); every other message is looked up exactly, in
     normalised form. Table rows count for every code their table names.
-    Results of exact lookups are built once and shared: they are immutable.
-    Safe to share between threads: a race on the first call only builds the
-    tables twice.
+    Results of exact lookups are built once and shared: they are immutable;
+    the others are remembered (:data:`MEMO_SIZE`). Safe to share between
+    threads: a race on the first call only builds the tables twice, and the
+    memory is a dict (one lookup, one store per answer).
     """
 
     __slots__ = (
@@ -508,6 +571,7 @@ class MessageMatcher:
         "_exact",
         "_former",
         "_members",
+        "_memo",
         "_messages",
         "_own",
         "_rows",
@@ -534,6 +598,7 @@ class MessageMatcher:
         self._own: dict[int, list[Template]] = {}
         self._rows: dict[int, list[Template]] = {}
         self._tolerant: Tolerance | None = None
+        self._memo: dict[tuple[int, str], MessageMatch | None] = {}
 
     def match(self, code: int, msg: str) -> "MessageMatch | None":
         """The documented message ``msg`` is an instance of, for ``code``; else None.
@@ -552,13 +617,22 @@ class MessageMatcher:
         if candidates is not None:
             found = candidates.get(key)
             if found is not None:
-                if found.kind == "exact" or code not in self._own:
+                if found.table_row is None or code not in self._own:
                     return found
                 # a table row: the code's own templates come first
                 return self._strict(code, key, self._own[code], "exact") or found
         if len(key) > MAX_TEMPLATED_LENGTH:
             return None
-        return self._templated(code, key) or self._tolerate(code, key)
+        memo = self._memo
+        pair = (code, key)
+        if pair in memo:
+            return memo[pair]
+        found = self._templated(code, key) or self._tolerate(code, key)
+        if MEMO_SIZE:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[pair] = found
+        return found
 
     def _templated(self, code: int, key: str) -> "MessageMatch | None":
         """Kinds 1 and 2 by pattern: the code's own templates, then its tables' templated rows."""
@@ -659,7 +733,7 @@ class Tolerance:
         self._current = current
         self._former = former
         self._plain: dict[str, dict[int, Template]] | None = None
-        self._templated: dict[int, list[Template]] | None = None
+        self._templated: list[tuple[int, Template, str]] | None = None
 
     def match(self, code: int, key: str) -> "MessageMatch | None":
         member = self._by_code.get(code, code)
@@ -668,14 +742,14 @@ class Tolerance:
         fit = self._normalised(current, key, folded)
         if fit is not None:
             return self._result(member, fit, "normalised")
-        fit = self._extended(current, key)
+        fit = self._extended(current, key, folded)
         if fit is not None:
             return self._result(member, fit, "extended")
         former = self._former.get(code, [])
         fit = (
             self._exact_of(former, key)
             or self._normalised(former, key, folded)
-            or self._extended(former, key)
+            or self._extended(former, key, folded)
         )
         if fit is not None:
             return self._result(member, fit, "former")
@@ -711,7 +785,7 @@ class Tolerance:
         fits = []
         for template in templates:
             if not template.templated:
-                if fold(template.parts[0]) == folded:
+                if template.folded_literals[0] == folded:
                     fits.append(Fit(template, (), None, (0, len(key))))
                 continue
             if template.anchor < MIN_ANCHOR or template.crowded(folded):
@@ -722,7 +796,7 @@ class Tolerance:
                 fits.append(Fit(template, params, None, (0, len(key))))
         return best(fits)
 
-    def _extended(self, templates: "list[Template]", key: str) -> "Fit | None":
+    def _extended(self, templates: "list[Template]", key: str, folded: str) -> "Fit | None":
         """Rule 4: the whole template, with server text before or after it, or inside it.
 
         Before/after: the template's loose pattern matches ``key`` from one of
@@ -737,20 +811,21 @@ class Tolerance:
         template with the most literal text wins if every other template that
         fits lies inside its span; else None.
         """
-        fit = self._around(templates, key)
+        fit = self._around(templates, key, folded)
         if fit is not None:
             return fit
         for start, end in inserted_groups(key):
             rest = normalise_message(key[:start] + " " + key[end:])
-            fit = self._around(templates, rest, allow_plain=True)
+            fit = self._around(templates, rest, fold(rest), allow_plain=True)
             if fit is not None:
                 extra = [key[start:end]] + ([fit.detail] if fit.detail else [])
                 return Fit(fit.template, fit.params, " ".join(extra), fit.span)
         return None
 
     @staticmethod
-    def _around(templates: "list[Template]", key: str, allow_plain: bool = False) -> "Fit | None":
-        folded = fold(key)
+    def _around(
+        templates: "list[Template]", key: str, folded: str, allow_plain: bool = False
+    ) -> "Fit | None":
         fits = []
         for template in templates:
             if template.anchor < MIN_ANCHOR or template.crowded(folded):
@@ -792,11 +867,12 @@ class Tolerance:
         found: dict[int, Fit] = {}
         for other, template in self._plain_codes().get(folded, {}).items():
             found[other] = Fit(template, (), None, (0, len(key)))
-        for other, templates in self._templated_codes().items():
-            if other not in found:
-                fit = self._exact_of(templates, key) or self._normalised(templates, key, folded)
-                if fit is not None:
-                    found[other] = fit
+        for other, template, needle in self._templated_codes():
+            if needle not in folded or other in found or template.crowded(folded):
+                continue
+            fit = self._exact_of([template], key) or self._normalised([template], key, folded)
+            if fit is not None:
+                found[other] = fit
         found.pop(code, None)
         if len(found) != 1:
             return None
@@ -814,22 +890,21 @@ class Tolerance:
             for code, templates in self._current.items():
                 for template in templates:
                     if template.row is None and not template.templated:
-                        plain.setdefault(fold(template.parts[0]), {}).setdefault(code, template)
+                        folded = template.folded_literals[0]
+                        plain.setdefault(folded, {}).setdefault(code, template)
             self._plain = plain
         return plain
 
-    def _templated_codes(self) -> "dict[int, list[Template]]":
-        """Each code's own templates with placeholders and :data:`MIN_ANCHOR` literal characters."""
+    def _templated_codes(self) -> "list[tuple[int, Template, str]]":
+        """Each code's own templates with placeholders and :data:`MIN_ANCHOR` literal characters,
+        with the longest of their folded literals (checked first: the cheapest way to skip)."""
         templated = self._templated
         if templated is None:
-            templated = {}
-            for code, templates in self._current.items():
-                for template in templates:
-                    if (
-                        template.row is None
-                        and template.templated
-                        and template.anchor >= MIN_ANCHOR
-                    ):
-                        templated.setdefault(code, []).append(template)
+            templated = [
+                (code, template, max((p.strip(" ") for p in template.folded_literals), key=len))
+                for code, templates in self._current.items()
+                for template in templates
+                if template.row is None and template.templated and template.anchor >= MIN_ANCHOR
+            ]
             self._templated = templated
         return templated

@@ -73,7 +73,7 @@ GROUPS = {
     "b": r"([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])",
     "named": r"(.*?)",
     "letter": r"'(.*?)'",
-    "list": r"(.+?)(?:\.\.\.|\u2026)?",
+    "list": r"(.+?)(?:\.\.\.|…)?",
 }
 """The regular expression each kind of placeholder becomes (the same in ``_matching.py``).
 

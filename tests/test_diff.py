@@ -189,3 +189,29 @@ def test_diff_command(tmp_path: Path) -> None:
     missing = run_cli("diff", tmp_path / "nope.yaml", new_path)
     assert missing.returncode == 6
     assert missing.stderr == f"error: {tmp_path / 'nope.yaml'}: no such file\n"
+
+
+def test_notes_that_change_are_listed_apart_from_messages() -> None:
+    entry = ErrorEntry(-2021, "A", "Cancel-replace", ("Order cancel-replace partially failed",))
+    before = spot(replace(entry, notes=("This code is sent when either fails.",)))
+    after = spot(replace(entry, notes=("This code is sent when one of them fails.",)))
+    diff = diff_specs(Spec((before,)), Spec((after,)))
+    assert summary_line(diff) == "spot: 1 code with changed notes."
+    body = to_markdown(diff)
+    assert "### Notes changed (1)" in body
+    assert "  - before: “This code is sent when either fails.”" in body
+    assert "  - after: “This code is sent when one of them fails.”" in body
+    data = json.loads(to_json(diff))["products"][0]
+    assert data["notes_changed"] == [
+        {
+            "code": -2021,
+            "name": "A",
+            "before": ["This code is sent when either fails."],
+            "after": ["This code is sent when one of them fails."],
+        }
+    ]
+    assert data["messages_changed"] == []
+    reordered = spot(replace(entry, notes=("b.", "a.")))
+    lines = to_markdown(diff_specs(Spec((spot(replace(entry, notes=("a.", "b."))),)),
+                                   Spec((reordered,))))  # fmt: skip
+    assert "  - same notes, new order" in lines

@@ -23,13 +23,14 @@ from pathlib import Path
 import pytest
 
 from scraper.diff import summary_line
+from scraper.exceptions import SpecError
 from scraper.model import Spec
 from scraper.parse import parse_document
 from scraper.sources import find_source
 from scraper.spec import dump_spec, product_from_page, read_spec
 from scraper.update import Job, SpecUpdate, pr_body, update_spec
-from scripts.backfill import backfill
-from tests.conftest import HISTORY, REPO, history_files, run_cli
+from scripts.backfill import Source, backfill, capture_date, product_revisions, replay_sources
+from tests.conftest import HISTORY, REPO, capture_text, history_files, run_cli, upstream_file
 
 CODE_HEADING = re.compile(r"^#{1,6} *\\?(-\d{3,5})\b", re.MULTILINE)
 BULLET_CODE = re.compile(r"^- `(-\d+)`", re.MULTILINE)
@@ -151,6 +152,84 @@ def test_the_committed_spec_is_what_make_backfill_produces(steps: list[Step]) ->
     assert dump_spec(rebuilt) == committed, "run 'make backfill' and commit the result"
     assert totals.steps == len(steps)
     assert rebuilt.product("spot") == steps[-1].update.new.product("spot")
+    every = list(replay_sources())
+    assert every == ["spot", "spot_testnet", "usdm", "coinm", "options"]
+    upstream_file("captures")
+    rebuilt, totals = backfill(read_spec(REPO / "spec" / "errors.yaml"), HISTORY, every)
+    assert dump_spec(rebuilt) == committed, "run 'make backfill' and commit the result"
+    assert totals.steps == len(steps) + len(history_files("spot-testnet")) + 3 + 3 + 2
+
+
+def test_older_captures_date_the_futures_and_options_codes() -> None:
+    """Each code carries the date of the first capture that lists it (its own updated_at, or the
+    commit date the mapping gives a composite doc)."""
+    spec = read_spec(REPO / "spec" / "errors.yaml")
+    expected = {
+        "usdm": [("usdm-md-3.txt", "2025-03-15"), ("usdm-md-2.txt", "2025-05-04"),
+                 ("usdm-md-1.txt", "2026-01-15")],
+        "coinm": [("coinm-md-3.txt", "2025-05-04"), ("coinm-md-1.txt", "2026-01-15"),
+                  ("coinm-md-2.txt", "2026-06-27")],
+        "options": [("options-md-2.txt", "2025-04-08"), ("options-md-1.txt", "2026-01-15")],
+    }  # fmt: skip
+    for product_id, captures in expected.items():
+        first_seen: dict[int, str] = {}
+        for name, date in captures:
+            page = parse_document(capture_text(name), None, name)
+            for entry in page.errors:
+                first_seen.setdefault(entry.code, date)
+        product = spec.product(product_id)
+        assert product is not None
+        assert {e.code: e.added for e in product.errors} == first_seen, product_id
+        assert product.revised == captures[-1][1]
+    coinm = spec.product("coinm")
+    assert coinm is not None
+    assert [e.code for e in coinm.errors if e.added == "2026-06-27"] == [-4120, -4189, -4220]
+
+
+def write_mapping(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "history.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("mapping", "problem"),
+    [
+        ("- spot\n", "expected a mapping of product id to a list of sources"),
+        ("spot: []\n", "expected a mapping of product id to a list of sources"),
+        ("spot:\n  - folder: spot\n", "cannot read source"),
+        ("usdm:\n  - capture: x.txt\n    date: 15-03-2025\n", "is not YYYY-MM-DD"),
+        ("spot: [: bad", "cannot read"),
+    ],
+)
+def test_a_bad_mapping_is_refused(tmp_path: Path, mapping: str, problem: str) -> None:
+    with pytest.raises(SpecError, match=re.escape(problem)):
+        replay_sources(write_mapping(tmp_path, mapping))
+
+
+def test_capture_dates_come_from_the_capture_or_else_the_mapping(tmp_path: Path) -> None:
+    dated = tmp_path / "dated.txt"
+    dated.write_text("---\nupdated_at: 2026-01-15T23:46:40\n---\n# Error Codes\n", encoding="utf-8")
+    undated = tmp_path / "undated.txt"
+    undated.write_text("# Error Codes\n", encoding="utf-8")
+    assert capture_date(dated, None) == "2026-01-15"
+    assert capture_date(undated, "2025-03-15") == "2025-03-15"
+    with pytest.raises(SpecError, match="has a date of its own"):
+        capture_date(dated, "2025-03-15")
+    with pytest.raises(SpecError, match="has no date of its own"):
+        capture_date(undated, None)
+    with pytest.raises(SpecError, match="cannot read the capture"):
+        capture_date(tmp_path / "missing.txt", "2025-01-01")
+    sources = (Source("capture", "dated.txt"), Source("capture", "undated.txt", "2026-02-01"))
+    assert [r.date for r in product_revisions(sources, tmp_path, tmp_path)] == [
+        "2026-01-15",
+        "2026-02-01",
+    ]
+    backwards = (Source("capture", "undated.txt", "2027-01-01"), Source("capture", "dated.txt"))
+    with pytest.raises(SpecError, match="expected the sources oldest first"):
+        product_revisions(backwards, tmp_path, tmp_path)
+    with pytest.raises(SpecError, match="no sources to replay for product 'margin'"):
+        backfill(read_spec(REPO / "spec" / "errors.yaml"), HISTORY, ["margin"])
 
 
 def test_the_committed_spec_says_what_the_newest_revision_says() -> None:

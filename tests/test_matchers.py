@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
+import json
 import re
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from scraper.matchers import (
+    GROUPS,
+    REGEX_SPECIAL,
     Part,
     Placeholder,
+    compile_template,
     fill,
     is_templated,
     normalise,
     pattern_source,
     patterns_of,
     placeholders,
+    regex_of,
     specificity,
     split_template,
 )
@@ -317,3 +325,41 @@ def test_every_captured_template_gives_back_its_values(name: str) -> None:
                 assert first_match(messages, fill(template, values)) == (template, tuple(values))
                 checked += 1
     assert checked > 0
+
+
+# -- the compiled form: what other languages get ---------------------------------------
+
+
+def test_compile_template_alternates_literals_and_kinds() -> None:
+    assert compile_template("Too much request weight used; current limit is %s request weight per %s.") == (
+        "Too much request weight used; current limit is ", "s", " request weight per ", "s", "",
+    )  # fmt: skip
+    assert compile_template("%s") == ("", "s", "")
+    assert compile_template("Conflicting fields: ['%s'...]") == (
+        "Conflicting fields: [",
+        "list",
+        "]",
+    )
+    assert compile_template("schema 'x'. Use 'y'.") == ("schema ", "letter", ". Use ", "letter", "")
+    assert compile_template("per %s %s") == ("per ", "s", " ", "s", "")
+    assert compile_template("100%% of %d  done. ") == ("100% of ", "d", " done")
+    assert compile_template("Plain text.") == ("Plain text",)
+
+
+def test_the_runtime_builds_the_generator_s_patterns_from_the_json(
+    package: ModuleType, generated_tree: Path
+) -> None:
+    """errors.json's compiled forms and the documented kind table give exactly the runtime's
+    patterns: what a port to another language needs is all in the data."""
+    matching = importlib.import_module("binance_errors._matching")
+    assert matching.PLACEHOLDER_PATTERNS == GROUPS
+    assert matching.REGEX_SPECIAL == REGEX_SPECIAL
+    data = json.loads((generated_tree / "errors.json").read_text(encoding="utf-8"))
+    checked = 0
+    for product in data["products"]:
+        for template, compiled in product["templates"].items():
+            assert tuple(compiled) == compile_template(template)
+            runtime = matching.Template(template, tuple(compiled), None).strict().pattern
+            assert runtime == regex_of(tuple(compiled)) == pattern_source(template)
+            checked += 1
+    assert checked > 100

@@ -1,27 +1,49 @@
-"""The hand-written annotations (``spec/annotations.yaml``): categories and retry hints per code.
+"""The hand-written advice (``spec/annotations.yaml``): what each code means and what to do.
 
-The file holds a ``default`` and a list of ``rules``. A rule selects codes by
-exactly one of ``codes``, ``range`` (inclusive) or ``section``; ``products``
-limits it to some products, otherwise it is shared by all. It sets any of
-``category``, ``retryable`` and ``execution_unknown``, with a one-line
-``reason``.
+The file holds the ``actions`` a caller can take, the ``categories`` (each
+with the action its codes get by default), a ``default``, a list of code
+``rules`` and a list of ``http`` rules.
+
+A code rule selects codes by exactly one of ``codes``, ``range`` (inclusive),
+``section``, ``name_has`` (words of the enum name, ``INSUFFICIENT`` or
+``TOO_MANY``) or ``message_has`` (phrases of the documented messages, ``try
+again later``); ``products`` limits it to some products, otherwise it is
+shared by all. It sets any of ``category``, ``retryable``,
+``execution_unknown`` and ``action``, with a one-line ``reason`` and, where
+the reason rests on Binance's words, the ``source`` (a page URL with its
+anchor). A shared ``codes`` rule may be ``universal``: the code means the same
+on every API, so a product whose page omits it still knows it (options'
+page lists no ``-1007``, yet its timeouts are timeouts).
 
 Each field of a code is decided on its own by the most specific rule that sets
 it (:func:`level`), else by the default:
 
 1. ``codes``, product-scoped, then shared;
-2. ``section``, product-scoped, then shared;
-3. ``range``, the narrowest first; for equal widths product-scoped first;
-4. ``default``.
+2. ``name_has`` / ``message_has``, product-scoped, then shared;
+3. ``section``, product-scoped, then shared;
+4. ``range``, the narrowest first; for equal widths product-scoped first;
+5. ``default``.
+
+The ``action`` a rule does not set follows from the resolved fields
+(:func:`derive_action`): ``reconcile`` when the execution is unknown, the
+category's action when it is ``resync_and_retry``, ``retry`` when retryable,
+else the category's action. Whatever decides it, the result must be coherent
+(:func:`incoherence`): ``reconcile`` exactly when the execution is unknown,
+``retry`` and ``resync_and_retry`` only when retryable.
 
 Two rules at the same level that set the same field of the same code are a
 conflict, refused rather than decided by file order. A shared ``codes`` rule
 may only name a code that has the same name in every product that documents
-it, since codes above the 11xx range mean different things on different APIs
-(``-2021`` is ``ORDER_CANCEL_REPLACE_PARTIALLY_FAILED`` on spot and
-``ORDER_WOULD_IMMEDIATELY_TRIGGER`` on USDⓈ-M futures); such a rule has to
-name its products. Codes a product does not document are resolved at run time
-from the range rules and the default only (:attr:`ProductAnnotations.ranges`).
+it, since codes above the 11xx range mean different things on different APIs;
+such a rule has to name its products. A keyword rule must select at least one
+code. Codes a product does not document are resolved at run time from the
+universal codes, the range rules and the default.
+
+An HTTP rule applies to a response whose status is in ``status`` (one status,
+or ``[low, high]``) and, when it lists ``messages``, whose message is one of
+them (compared as the runtime does, see :func:`variant_key`). It sets the
+``action`` and any of ``retryable``, ``execution_unknown``, and the
+``category`` of a response without a usable code.
 
 Every problem is a :class:`SpecError` (exit 6) naming the field.
 """
@@ -30,7 +52,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,23 +62,32 @@ from scraper.model import ErrorEntry, Product, Spec
 from scraper.yaml_document import check_schema, load_yaml, read_text
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "spec" / "annotations.schema.json"
-FIELDS = ("category", "retryable", "execution_unknown")
-SELECTORS = ("codes", "range", "section")
+FIELDS = ("category", "retryable", "execution_unknown", "action")
+SELECTORS = ("codes", "range", "section", "name_has", "message_has")
+ACTIONS = ("retry", "resync_and_retry", "reconcile", "fix_request", "stop")
+"""Every action, in the order the README lists them."""
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+"""Request methods that only read: an execution-unknown one is resent, not reconciled."""
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of the file, ``index`` being its position (``$.rules[index]``)."""
+    """One code rule of the file, ``index`` being its position (``$.rules[index]``)."""
 
     index: int
     reason: str
     codes: tuple[int, ...] = ()
     range: tuple[int, int] | None = None
     section: str | None = None
+    name_has: tuple[str, ...] = ()
+    message_has: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    universal: bool = False
     category: str | None = None
     retryable: bool | None = None
     execution_unknown: bool | None = None
+    action: str | None = None
+    source: str | None = None
 
     @property
     def where(self) -> str:
@@ -70,15 +101,67 @@ class Rule:
     def applies_to(self, product_id: str) -> bool:
         return not self.products or product_id in self.products
 
-    def selects(self, product_id: str, code: int, section: str | None) -> bool:
-        """Whether the rule covers ``code`` (listed under ``section``, None if undocumented)."""
+    def selects(self, product_id: str, code: int, entry: ErrorEntry | None) -> bool:
+        """Whether the rule covers ``code``, documented as ``entry`` (None: undocumented)."""
         if not self.applies_to(product_id):
             return False
         if self.range is not None:
             return self.range[0] <= code <= self.range[1]
+        if entry is None:
+            return self.universal and code in self.codes
+        return self.selects_entry(entry)
+
+    def selects_entry(self, entry: ErrorEntry) -> bool:
+        """Whether a selector other than ``range`` covers the documented ``entry``."""
         if self.section is not None:
-            return section == self.section
-        return section is not None and code in self.codes
+            return entry.section == self.section
+        if self.name_has:
+            return any(name_has_word(entry, word) for word in self.name_has)
+        if self.message_has:
+            return any(message_has_phrase(entry, phrase) for phrase in self.message_has)
+        return entry.code in self.codes
+
+
+@dataclass(frozen=True)
+class HttpRule:
+    """One HTTP rule of the file (``$.http[index]``): a status (range) and message variants."""
+
+    index: int
+    reason: str
+    action: str
+    low: int
+    high: int
+    messages: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    category: str | None = None
+    retryable: bool | None = None
+    execution_unknown: bool | None = None
+    source: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"$.http[{self.index}]"
+
+    def applies_to(self, product_id: str) -> bool:
+        return not self.products or product_id in self.products
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The messages as the runtime compares them."""
+        return tuple(dict.fromkeys(variant_key(message) for message in self.messages))
+
+    def specificity(self) -> tuple[int, int, int]:
+        """Sort key among one product's rules: message variants first, then narrower ranges."""
+        return (0 if self.messages else 1, self.high - self.low, self.index)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category: what it means, and the action its codes get unless a rule says otherwise."""
+
+    name: str
+    meaning: str
+    action: str
 
 
 @dataclass(frozen=True)
@@ -95,19 +178,26 @@ class Default:
 class Annotations:
     """The whole annotations file."""
 
-    categories: tuple[tuple[str, str], ...]
+    actions: tuple[tuple[str, str], ...]
+    categories: tuple[Category, ...]
     default: Default
     rules: tuple[Rule, ...]
+    http: tuple[HttpRule, ...] = ()
+
+    def category(self, name: str) -> Category | None:
+        return next((c for c in self.categories if c.name == name), None)
 
 
 @dataclass(frozen=True)
 class Resolved:
-    """A code's category and flags, and the reasons of the rules that decided them."""
+    """A code's category, flags and action, with the reasons and sources of the deciding rules."""
 
     category: str
     retryable: bool
     execution_unknown: bool
+    action: str
     reasons: tuple[str, ...]
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,19 +211,45 @@ class CodeRange:
 
 @dataclass(frozen=True)
 class ProductAnnotations:
-    """Everything the renderer needs for one product."""
+    """Everything the renderer needs for one product.
+
+    ``codes`` are the documented codes; ``universal`` the universal codes the
+    product's page omits; ``http`` the HTTP rules that apply, most specific
+    first.
+    """
 
     codes: dict[int, Resolved]
     ranges: tuple[CodeRange, ...]
     default: Resolved
+    universal: dict[int, Resolved]
+    http: tuple[HttpRule, ...] = ()
 
 
 NO_ANNOTATIONS = Annotations(
-    categories=(("unknown", "No annotation says what this code means."),),
+    actions=(("stop", "Do not resend."),),
+    categories=(Category("unknown", "No annotation says what this code means.", "stop"),),
     default=Default("unknown", False, False, "No annotations file was given."),
     rules=(),
 )
 """What a spec is rendered with when there is no annotations file."""
+
+
+def variant_key(text: str) -> str:
+    """``text`` as the runtime compares HTTP message variants (``_advice.variant_key``)."""
+    return " ".join(text.split()).rstrip(". ").lower()
+
+
+def name_has_word(entry: ErrorEntry, word: str) -> bool:
+    """Whether ``word`` (``TOO_MANY``) is a run of whole ``_``-separated words of a name."""
+    names = (entry.name, *(alias.name for alias in entry.aliases))
+    return any(f"_{word}_" in f"_{name}_" for name in names)
+
+
+def message_has_phrase(entry: ErrorEntry, phrase: str) -> bool:
+    """Whether a documented message of the code contains ``phrase`` (case and spacing aside)."""
+    wanted = variant_key(phrase)
+    messages = (*entry.messages, *(m for alias in entry.aliases for m in alias.messages))
+    return any(wanted in variant_key(message) for message in messages)
 
 
 # -- reading -------------------------------------------------------------------
@@ -147,7 +263,7 @@ def read_annotations(path: Path) -> Annotations:
 
 def load_annotations(text: str, origin: str) -> Annotations:
     """Parse YAML text (``safe_load`` only), check it against the schema and convert it."""
-    data = load_yaml(text, origin, "schema_version, categories, default, rules")
+    data = load_yaml(text, origin, "schema_version, actions, categories, default, rules")
     check_schema(data, schema(), origin)
     annotations = annotations_from_data(data)
     validate_rules(annotations, origin)
@@ -163,7 +279,11 @@ def schema() -> dict[str, Any]:
 def annotations_from_data(data: dict[str, Any]) -> Annotations:
     default = data["default"]
     return Annotations(
-        categories=tuple(data["categories"].items()),
+        actions=tuple(data["actions"].items()),
+        categories=tuple(
+            Category(name, item["meaning"], item["action"])
+            for name, item in data["categories"].items()
+        ),
         default=Default(
             default["category"],
             default["retryable"],
@@ -171,6 +291,7 @@ def annotations_from_data(data: dict[str, Any]) -> Annotations:
             default["reason"],
         ),
         rules=tuple(rule_from_data(index, item) for index, item in enumerate(data["rules"])),
+        http=tuple(http_rule_from_data(index, item) for index, item in enumerate(data["http"])),
     )
 
 
@@ -182,52 +303,109 @@ def rule_from_data(index: int, item: dict[str, Any]) -> Rule:
         codes=tuple(item.get("codes", ())),
         range=(bounds[0], bounds[1]) if bounds is not None else None,
         section=item.get("section"),
+        name_has=tuple(item.get("name_has", ())),
+        message_has=tuple(item.get("message_has", ())),
+        products=tuple(item.get("products", ())),
+        universal=item.get("universal", False),
+        category=item.get("category"),
+        retryable=item.get("retryable"),
+        execution_unknown=item.get("execution_unknown"),
+        action=item.get("action"),
+        source=item.get("source"),
+    )
+
+
+def http_rule_from_data(index: int, item: dict[str, Any]) -> HttpRule:
+    status = item["status"]
+    low, high = (status, status) if isinstance(status, int) else (status[0], status[1])
+    return HttpRule(
+        index=index,
+        reason=item["reason"],
+        action=item["action"],
+        low=low,
+        high=high,
+        messages=tuple(item.get("messages", ())),
         products=tuple(item.get("products", ())),
         category=item.get("category"),
         retryable=item.get("retryable"),
         execution_unknown=item.get("execution_unknown"),
+        source=item.get("source"),
     )
 
 
 def validate_rules(annotations: Annotations, origin: str) -> None:
     """What the schema cannot say about the file on its own."""
-    declared = {name for name, _ in annotations.categories}
-    if annotations.default.category not in declared:
+    actions = {name for name, _ in annotations.actions}
+    if missing := [action for action in ACTIONS if action not in actions]:
+        raise SpecError(origin, f"$.actions: missing {', '.join(missing)}")
+    for category in annotations.categories:
+        check_action(category.action, actions, f"$.categories.{category.name}.action", origin)
+    check_category(annotations, annotations.default.category, "$.default.category", origin)
+    for rule in annotations.rules:
+        validate_rule(annotations, rule, actions, origin)
+    for http in annotations.http:
+        check_action(http.action, actions, f"{http.where}.action", origin)
+        if http.category is not None:
+            check_category(annotations, http.category, f"{http.where}.category", origin)
+        if http.low > http.high:
+            raise SpecError(
+                origin, f"{http.where}.status: lower bound first, got [{http.low}, {http.high}]"
+            )
+        check_http_coherence(http, origin)
+
+
+def validate_rule(annotations: Annotations, rule: Rule, actions: set[str], origin: str) -> None:
+    given = [name for name in SELECTORS if rule_has(rule, name)]
+    if len(given) != 1:
+        found = ", ".join(given) or "none"
         raise SpecError(
             origin,
-            f"$.default.category: {unknown_category(annotations, annotations.default.category)}",
+            f"{rule.where}: give exactly one of {', '.join(SELECTORS)} (found: {found})",
         )
-    for rule in annotations.rules:
-        given = [name for name in SELECTORS if rule_has(rule, name)]
-        if len(given) != 1:
-            found = ", ".join(given) or "none"
-            raise SpecError(
-                origin, f"{rule.where}: give exactly one of codes, range, section (found: {found})"
-            )
-        if all(rule.value(field) is None for field in FIELDS):
-            raise SpecError(
-                origin, f"{rule.where}: sets none of category, retryable, execution_unknown"
-            )
-        if rule.category is not None and rule.category not in declared:
-            raise SpecError(
-                origin, f"{rule.where}.category: {unknown_category(annotations, rule.category)}"
-            )
-        if rule.range is not None and rule.range[0] > rule.range[1]:
-            raise SpecError(
-                origin,
-                f"{rule.where}.range: lower bound first, got [{rule.range[0]}, {rule.range[1]}]",
-            )
+    if all(rule.value(field) is None for field in FIELDS):
+        raise SpecError(
+            origin, f"{rule.where}: sets none of category, retryable, execution_unknown, action"
+        )
+    if rule.category is not None:
+        check_category(annotations, rule.category, f"{rule.where}.category", origin)
+    if rule.action is not None:
+        check_action(rule.action, actions, f"{rule.where}.action", origin)
+    if rule.range is not None and rule.range[0] > rule.range[1]:
+        raise SpecError(
+            origin,
+            f"{rule.where}.range: lower bound first, got [{rule.range[0]}, {rule.range[1]}]",
+        )
+    if rule.universal and (not rule.codes or rule.products):
+        raise SpecError(
+            origin,
+            f"{rule.where}.universal: only a shared codes rule (no products) can be universal",
+        )
+
+
+def check_category(annotations: Annotations, name: str, where: str, origin: str) -> None:
+    if annotations.category(name) is None:
+        declared = ", ".join(sorted(c.name for c in annotations.categories))
+        raise SpecError(
+            origin, f"{where}: category {name!r} is not declared under categories ({declared})"
+        )
+
+
+def check_action(name: str, actions: set[str], where: str, origin: str) -> None:
+    if name not in actions:
+        raise SpecError(origin, f"{where}: {name!r} is not an action ({', '.join(ACTIONS)})")
+
+
+def check_http_coherence(rule: HttpRule, origin: str) -> None:
+    """An HTTP rule's action must agree with the flags it sets."""
+    problem = incoherence(rule.action, rule.retryable, rule.execution_unknown)
+    if problem:
+        raise SpecError(origin, f"{rule.where}: {problem}")
 
 
 def rule_has(rule: Rule, selector: str) -> bool:
-    if selector == "codes":
-        return bool(rule.codes)
+    if selector in ("codes", "name_has", "message_has"):
+        return bool(getattr(rule, selector))
     return getattr(rule, selector) is not None
-
-
-def unknown_category(annotations: Annotations, name: str) -> str:
-    declared = ", ".join(sorted(declared for declared, _ in annotations.categories))
-    return f"category {name!r} is not declared under categories ({declared})"
 
 
 # -- against the spec ----------------------------------------------------------
@@ -238,26 +416,41 @@ def resolve_spec(
 ) -> dict[str, ProductAnnotations]:
     """Check the annotations against ``spec`` and resolve every product's codes."""
     check_against_spec(annotations, spec, origin)
-    return {product.id: resolve_product(annotations, product, origin) for product in spec.products}
+    universal = universal_codes(annotations)
+    return {
+        product.id: resolve_product(annotations, product, universal, origin)
+        for product in spec.products
+    }
 
 
 def check_against_spec(annotations: Annotations, spec: Spec, origin: str) -> None:
     """Every product, code and section a rule names exists; shared code rules are unambiguous."""
     products = {product.id: product for product in spec.products}
     for rule in annotations.rules:
-        for position, product_id in enumerate(rule.products):
-            if product_id not in products:
-                known = ", ".join(sorted(products)) or "none"
-                raise SpecError(
-                    origin,
-                    f"{rule.where}.products[{position}]: no product {product_id!r} in the spec"
-                    f" (products: {known})",
-                )
+        check_products(rule.where, rule.products, products, origin)
+    for http in annotations.http:
+        check_products(http.where, http.products, products, origin)
+    for rule in annotations.rules:
         scope = [products[p] for p in rule.products] or list(products.values())
         for position, code in enumerate(rule.codes):
             check_code(rule, position, code, scope, origin)
         if rule.section is not None:
             check_section(rule, rule.section, scope, origin)
+        if rule.name_has or rule.message_has:
+            check_keywords(rule, scope, origin)
+
+
+def check_products(
+    where: str, named: tuple[str, ...], products: dict[str, Product], origin: str
+) -> None:
+    for position, product_id in enumerate(named):
+        if product_id not in products:
+            known = ", ".join(sorted(products)) or "none"
+            raise SpecError(
+                origin,
+                f"{where}.products[{position}]: no product {product_id!r} in the spec"
+                f" (products: {known})",
+            )
 
 
 def check_code(rule: Rule, position: int, code: int, scope: list[Product], origin: str) -> None:
@@ -290,6 +483,23 @@ def check_section(rule: Rule, section: str, scope: list[Product], origin: str) -
         raise SpecError(origin, f"{rule.where}.section: no product has a section {section!r}")
 
 
+def check_keywords(rule: Rule, scope: list[Product], origin: str) -> None:
+    """Each word or phrase of a keyword rule selects at least one code in its scope."""
+    field = "name_has" if rule.name_has else "message_has"
+    for position, word in enumerate(getattr(rule, field)):
+        single = (
+            replace(rule, name_has=(word,)) if rule.name_has else replace(rule, message_has=(word,))
+        )
+        if not any(
+            single.selects(product.id, entry.code, entry)
+            for product in scope
+            for entry in product.errors
+        ):
+            raise SpecError(
+                origin, f"{rule.where}.{field}[{position}]: {word!r} selects no code of the spec"
+            )
+
+
 # -- resolution ----------------------------------------------------------------
 
 
@@ -298,14 +508,25 @@ def level(rule: Rule) -> tuple[int, int, int]:
     shared = 0 if rule.products else 1
     if rule.codes:
         return (0, shared, 0)
-    if rule.section is not None:
+    if rule.name_has or rule.message_has:
         return (1, shared, 0)
+    if rule.section is not None:
+        return (2, shared, 0)
     assert rule.range is not None  # validate_rules allows exactly one selector
-    return (2, rule.range[1] - rule.range[0], shared)
+    return (3, rule.range[1] - rule.range[0], shared)
 
 
-def resolve_product(annotations: Annotations, product: Product, origin: str) -> ProductAnnotations:
-    """Category and flags of every code of ``product``, of its undocumented ranges, and default."""
+def universal_codes(annotations: Annotations) -> tuple[int, ...]:
+    """Every code a universal rule names, in file order."""
+    return tuple(
+        dict.fromkeys(code for rule in annotations.rules if rule.universal for code in rule.codes)
+    )
+
+
+def resolve_product(
+    annotations: Annotations, product: Product, universal: tuple[int, ...], origin: str
+) -> ProductAnnotations:
+    """Category, flags and action of every code of ``product``, its omissions, ranges, default."""
     rules = [rule for rule in annotations.rules if rule.applies_to(product.id)]
     codes = {
         entry.code: resolve_code(
@@ -313,10 +534,19 @@ def resolve_product(annotations: Annotations, product: Product, origin: str) -> 
         )
         for entry in product.errors
     }
+    omitted = {
+        code: resolve_code(
+            annotations, rules, code, product_id=product.id, entry=None, origin=origin
+        )
+        for code in universal
+        if product.error(code) is None
+    }
     return ProductAnnotations(
         codes=codes,
         ranges=undocumented_ranges(annotations, rules, product.id, origin),
         default=resolve_code(annotations, [], 0, product_id=product.id, entry=None, origin=origin),
+        universal=omitted,
+        http=product_http_rules(annotations, product.id, origin),
     )
 
 
@@ -330,10 +560,10 @@ def resolve_code(
     origin: str,
 ) -> Resolved:
     """Decide each field of ``code`` by the most specific rule that sets it."""
-    section = entry.section if entry is not None else None
     candidates = sorted(
-        (rule for rule in rules if rule.selects(product_id, code, section)), key=level
+        (rule for rule in rules if rule.selects(product_id, code, entry)), key=level
     )
+    subject = f"{product_id} {code}" if entry else f"undocumented {product_id} code {code}"
     values: dict[str, str | bool] = {}
     deciders: list[Rule] = []
     for field in FIELDS:
@@ -342,7 +572,6 @@ def resolve_code(
             continue
         first = setters[0]
         if len(setters) > 1 and level(setters[1]) == level(first):
-            subject = f"{product_id} {code}" if entry else f"undocumented {product_id} code {code}"
             raise SpecError(
                 origin,
                 f"{setters[1].where}.{field}: conflicts with {first.where} for {subject};"
@@ -353,16 +582,69 @@ def resolve_code(
         values[field] = value
         if first not in deciders:
             deciders.append(first)
+    return resolved_from(annotations, values, deciders, subject, origin)
+
+
+def resolved_from(
+    annotations: Annotations,
+    values: dict[str, str | bool],
+    deciders: list[Rule],
+    subject: str,
+    origin: str,
+) -> Resolved:
+    """The :class:`Resolved` of the values rules set; the default and derivation do the rest."""
     default = annotations.default
-    reasons = [rule.reason for rule in sorted(deciders, key=level)]
+    category = str(values.get("category", default.category))
+    retryable = bool(values.get("retryable", default.retryable))
+    unknown = bool(values.get("execution_unknown", default.execution_unknown))
+    found = annotations.category(category)
+    assert found is not None  # validate_rules checked every category
+    action = str(values.get("action", derive_action(found.action, retryable, unknown)))
+    problem = incoherence(action, retryable, unknown)
+    if problem:
+        where = ", ".join(rule.where for rule in deciders) or "$.default"
+        raise SpecError(origin, f"{where}: {problem} for {subject}")
+    ordered = sorted(deciders, key=level)
+    reasons = [rule.reason for rule in ordered]
     if "category" not in values:
         reasons.append(default.reason)
+    sources = [rule.source for rule in ordered if rule.source]
     return Resolved(
-        category=str(values.get("category", default.category)),
-        retryable=bool(values.get("retryable", default.retryable)),
-        execution_unknown=bool(values.get("execution_unknown", default.execution_unknown)),
+        category=category,
+        retryable=retryable,
+        execution_unknown=unknown,
+        action=action,
         reasons=tuple(dict.fromkeys(reasons)),
+        sources=tuple(dict.fromkeys(sources)),
     )
+
+
+def derive_action(category_action: str, retryable: bool, execution_unknown: bool) -> str:
+    """The action of a code no rule gives one: from its flags, then its category."""
+    if execution_unknown:
+        return "reconcile"
+    if category_action == "resync_and_retry" and retryable:
+        return "resync_and_retry"
+    if retryable:
+        return "retry"
+    return "fix_request" if category_action == "resync_and_retry" else category_action
+
+
+def incoherence(action: str, retryable: bool | None, execution_unknown: bool | None) -> str | None:
+    """What is contradictory about an action and its flags (None: nothing).
+
+    ``reconcile`` is the action exactly when the execution is unknown;
+    ``retry`` and ``resync_and_retry`` say the request may succeed when sent
+    again, so they need ``retryable``. Flags a rule leaves unset (None) are
+    not checked.
+    """
+    if execution_unknown is not None and (action == "reconcile") != execution_unknown:
+        if execution_unknown:
+            return f"action {action!r} for an execution-unknown error; it must be 'reconcile'"
+        return "action 'reconcile' for an error whose execution is known"
+    if action in ("retry", "resync_and_retry") and retryable is False:
+        return f"action {action!r} for an error that is not retryable"
+    return None
 
 
 def undocumented_ranges(
@@ -384,3 +666,24 @@ def undocumented_ranges(
         else:
             segments.append(CodeRange(low, next_low - 1, resolved))
     return tuple(segments)
+
+
+def product_http_rules(
+    annotations: Annotations, product_id: str, origin: str
+) -> tuple[HttpRule, ...]:
+    """The HTTP rules of ``product_id``, most specific first; overlapping equals are refused."""
+    rules = sorted(
+        (rule for rule in annotations.http if rule.applies_to(product_id)),
+        key=HttpRule.specificity,
+    )
+    for position, rule in enumerate(rules):
+        for other in rules[position + 1 :]:
+            same_span = (rule.low, rule.high) == (other.low, other.high)
+            shared = set(rule.variants) & set(other.variants)
+            if same_span and (shared or not (rule.messages or other.messages)):
+                raise SpecError(
+                    origin,
+                    f"{other.where}: covers the same responses of {product_id} as {rule.where};"
+                    " give them different statuses or messages",
+                )
+    return tuple(rules)

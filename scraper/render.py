@@ -33,7 +33,9 @@ import jinja2
 from ruff.__main__ import find_ruff_bin
 
 from scraper.annotations import (
+    SAFE_METHODS,
     Annotations,
+    HttpRule,
     ProductAnnotations,
     Resolved,
     resolve_spec,
@@ -140,12 +142,16 @@ def environment() -> jinja2.Environment:
     env.filters["identifier"] = identifier
     env.filters["int_literal"] = int_literal
     env.filters["json_document"] = json_document
+    env.filters["advice_fields"] = advice_fields
+    env.filters["http_rule_fields"] = http_rule_fields
     env.globals["anchor"] = anchor
     env.globals["spec_data"] = spec_to_data
     env.globals["messages_of"] = all_messages
     env.globals["sections_of"] = lambda product: sections(product.errors)
     env.globals["figures_of"] = product_figures
     env.globals["importable_former_names"] = importable_former_names
+    env.globals["advice_cell"] = advice_cell
+    env.globals["http_rule_cell"] = http_rule_cell
     return env
 
 
@@ -221,6 +227,51 @@ def json_document(data: Any) -> str:
 
 
 # -- what templates need -------------------------------------------------------
+
+
+def advice_cell(resolved: Resolved) -> str:
+    """A Markdown table cell: the action, category and flags, the deciding reason, its sources."""
+    return advice_text(
+        resolved.action,
+        resolved.category,
+        resolved.retryable,
+        resolved.execution_unknown,
+        resolved.reasons[:1],
+        resolved.sources,
+    )
+
+
+def http_rule_cell(rule: HttpRule) -> str:
+    """A Markdown table cell for an HTTP rule, like :func:`advice_cell`."""
+    return advice_text(
+        rule.action,
+        rule.category,
+        rule.retryable,
+        rule.execution_unknown,
+        (rule.reason,),
+        (rule.source,) if rule.source else (),
+    )
+
+
+def advice_text(
+    action: str,
+    category: str | None,
+    retryable: bool | None,
+    unknown: bool | None,
+    reasons: tuple[str, ...],
+    sources: tuple[str, ...],
+) -> str:
+    """``**action**`` · category · flags, then the reason and numbered links to the sources."""
+    head = [f"**{action}**"]
+    if category is not None:
+        head.append(category)
+    if retryable:
+        head.append("retryable")
+    if unknown:
+        head.append("execution unknown")
+    links = "".join(f" [[{n}]](<{autolink_url(s)}>)" for n, s in enumerate(sources, 1))
+    reason = " ".join(markdown_text(r, " ") for r in reasons)
+    return " · ".join(head) + (f"<br>{reason}" if reason else "") + links
 
 
 def sections(errors: Iterable[ErrorEntry]) -> list[str]:
@@ -303,39 +354,93 @@ def product_messages(product: Product) -> list[str]:
 def json_data(
     spec: Spec, annotations: Annotations, resolved: dict[str, ProductAnnotations]
 ) -> dict[str, Any]:
-    """The spec's data, each product with its resolved ``annotations``, and the categories.
+    """The spec's data, each product with its resolved ``annotations``, and the advice's terms.
 
     The spec part is exactly :func:`spec_to_data`; ``annotations`` (per
-    product) and ``categories`` (top level) are added beside it, so a reader
-    of the JSON never needs the YAML files.
+    product: every code's advice, the universal codes its page omits, the
+    ranges, the default and the HTTP rules), ``actions``, ``categories`` and
+    ``safe_methods`` (top level) are added beside it, so a reader of the JSON
+    needs neither the YAML files nor Python to take the same decisions.
     """
     data = spec_to_data(spec)
     for product in data["products"]:
         product["annotations"] = product_annotations_data(resolved[product["id"]])
-    data["categories"] = dict(annotations.categories)
+    data["actions"] = dict(annotations.actions)
+    data["categories"] = {
+        category.name: {"meaning": category.meaning, "action": category.action}
+        for category in annotations.categories
+    }
+    data["safe_methods"] = list(SAFE_METHODS)
     return data
 
 
+def advice_data(resolved: Resolved) -> dict[str, Any]:
+    return {
+        "category": resolved.category,
+        "retryable": resolved.retryable,
+        "execution_unknown": resolved.execution_unknown,
+        "action": resolved.action,
+        "reasons": list(resolved.reasons),
+        "sources": list(resolved.sources),
+    }
+
+
 def product_annotations_data(annotations: ProductAnnotations) -> dict[str, Any]:
-    def fields(resolved: Resolved) -> dict[str, Any]:
-        return {
-            "category": resolved.category,
-            "retryable": resolved.retryable,
-            "execution_unknown": resolved.execution_unknown,
-            "reasons": list(resolved.reasons),
-        }
+    def by_code(codes: dict[int, Resolved]) -> list[dict[str, Any]]:
+        ordered = sorted(codes.items(), key=lambda item: -item[0])
+        return [{"code": code, **advice_data(resolved)} for code, resolved in ordered]
 
     return {
-        "codes": [
-            {"code": code, **fields(resolved)}
-            for code, resolved in sorted(annotations.codes.items(), key=lambda item: -item[0])
-        ],
+        "codes": by_code(annotations.codes),
+        "universal": by_code(annotations.universal),
         "undocumented_ranges": [
-            {"low": segment.low, "high": segment.high, **fields(segment.annotation)}
+            {"low": segment.low, "high": segment.high, **advice_data(segment.annotation)}
             for segment in annotations.ranges
         ],
-        "default": fields(annotations.default),
+        "default": advice_data(annotations.default),
+        "http_rules": [http_rule_data(rule) for rule in annotations.http],
     }
+
+
+def http_rule_data(rule: HttpRule) -> dict[str, Any]:
+    """An HTTP rule as data, its messages in the form the runtimes compare."""
+    return {
+        "status": [rule.low, rule.high],
+        "messages": list(rule.variants),
+        "category": rule.category,
+        "retryable": rule.retryable,
+        "execution_unknown": rule.execution_unknown,
+        "action": rule.action,
+        "reason": rule.reason,
+        "source": rule.source,
+    }
+
+
+def advice_fields(resolved: Resolved) -> tuple[object, ...]:
+    """A code's advice as the product module's tuple (see ``_Fields`` there)."""
+    return (
+        resolved.category,
+        resolved.retryable,
+        resolved.execution_unknown,
+        resolved.action,
+        resolved.reasons,
+        resolved.sources,
+    )
+
+
+def http_rule_fields(rule: HttpRule) -> tuple[object, ...]:
+    """An HTTP rule as the product module's tuple (``_advice.HttpRule``)."""
+    return (
+        rule.low,
+        rule.high,
+        rule.variants,
+        rule.category,
+        rule.retryable,
+        rule.execution_unknown,
+        rule.action,
+        rule.reason,
+        rule.source,
+    )
 
 
 def product_of(spec: Spec, product_id: str) -> Product:

@@ -21,9 +21,18 @@ from scraper.spec import dump_spec, read_spec
 from tests.conftest import ANNOTATIONS_PATH, FIXTURES, SPEC_PATH, run_cli
 
 HEADER = """\
-schema_version: 1
-categories: {server: s, rate_limit: r, request: q, order_rejected: o, auth: a, unknown: u}
+schema_version: 2
+actions: {retry: r, resync_and_retry: t, reconcile: c, fix_request: f, stop: s}
+categories:
+  server: {meaning: s, action: stop}
+  rate_limit: {meaning: r, action: stop}
+  request: {meaning: q, action: fix_request}
+  order_rejected: {meaning: o, action: fix_request}
+  auth: {meaning: a, action: stop}
+  timing: {meaning: t, action: resync_and_retry}
+  unknown: {meaning: u, action: stop}
 default: {category: unknown, retryable: false, execution_unknown: false, reason: default}
+http: []
 """
 
 
@@ -74,7 +83,7 @@ def refused(rules: str, spec: Spec = SPEC) -> str:
 
 def test_committed_annotations_fit_the_committed_spec() -> None:
     annotations = read_annotations(ANNOTATIONS_PATH)
-    declared = {name for name, _ in annotations.categories}
+    declared = {category.name for category in annotations.categories}
     assert {
         "rate_limit",
         "auth",
@@ -88,7 +97,9 @@ def test_committed_annotations_fit_the_committed_spec() -> None:
     spot = resolved["spot"].codes
     assert all(found.category in declared and found.reasons for found in spot.values())
     assert spot[-1006].execution_unknown and spot[-1007].execution_unknown
-    assert spot[-1003] == Resolved("rate_limit", True, False, (spot[-1003].reasons[0],))
+    assert spot[-1003] == Resolved(
+        "rate_limit", True, False, "retry", (spot[-1003].reasons[0],), spot[-1003].sources
+    )
     assert spot[-1013].category == "filter"
     assert spot[-2021].category == "order_rejected"  # by its section
     assert spot[-2010].category == "order_rejected"  # by the 20xx range
@@ -130,9 +141,9 @@ def test_each_field_is_decided_on_its_own() -> None:
         """
     )
     spot, usdm = codes["spot"][-1003], codes["usdm"][-1003]
-    assert spot == Resolved("server", True, True, ("spot says so", "back off", "10xx"))
-    assert usdm == Resolved("server", True, False, ("back off", "10xx"))
-    assert codes["usdm"][-4005] == Resolved("unknown", False, False, ("default",))
+    assert spot == Resolved("server", True, True, "reconcile", ("spot says so", "back off", "10xx"))
+    assert usdm == Resolved("server", True, False, "retry", ("back off", "10xx"))
+    assert codes["usdm"][-4005] == Resolved("unknown", False, False, "stop", ("default",))
 
 
 def test_undocumented_codes_resolve_by_range() -> None:
@@ -151,8 +162,8 @@ def test_undocumented_codes_resolve_by_range() -> None:
     )
     ranges = resolve_spec(annotations, SPEC, "test.yaml")["spot"].ranges
     assert ranges == (
-        CodeRange(-1199, -1100, Resolved("request", True, False, ("11xx", "1xxx"))),
-        CodeRange(-1099, -1000, Resolved("server", False, False, ("10xx",))),
+        CodeRange(-1199, -1100, Resolved("request", True, False, "retry", ("11xx", "1xxx"))),
+        CodeRange(-1099, -1000, Resolved("server", False, False, "stop", ("10xx",))),
     )
 
 
@@ -278,15 +289,17 @@ def test_names_missing_from_the_spec_are_refused(rules: str, problem: str) -> No
         (
             HEADER
             + "rules: [{codes: [-1003], range: [-1099, -1000], category: server, reason: x}]",
-            "$.rules[0]: give exactly one of codes, range, section (found: codes, range)",
+            "$.rules[0]: give exactly one of codes, range, section, name_has, message_has"
+            " (found: codes, range)",
         ),
         (
             HEADER + "rules: [{products: [spot], category: server, reason: x}]",
-            "$.rules[0]: give exactly one of codes, range, section (found: none)",
+            "$.rules[0]: give exactly one of codes, range, section, name_has, message_has"
+            " (found: none)",
         ),
         (
             HEADER + "rules: [{codes: [-1003], reason: x}]",
-            "$.rules[0]: sets none of category, retryable, execution_unknown",
+            "$.rules[0]: sets none of category, retryable, execution_unknown, action",
         ),
         (
             HEADER + "rules: [{codes: [-1003], category: weather, reason: x}]",
@@ -323,7 +336,10 @@ def golden_copy(tmp_path: Path) -> Path:
 def test_generate_reads_the_annotations_beside_the_spec(tmp_path: Path) -> None:
     spec, out = golden_copy(tmp_path), tmp_path / "out"
     assert run_cli("generate", "--spec", spec, "--out", out).returncode == 0
-    assert '-1003: ("rate_limit", True, False' in (out / "binance_errors" / "spot.py").read_text()
+    module = (out / "binance_errors" / "spot.py").read_text()
+    assert (
+        '-1003: (\n        "rate_limit",\n        True,\n        False,\n        "retry",' in module
+    )
     (tmp_path / "annotations.yaml").unlink()
     assert run_cli("check", "--spec", spec, "--out", out).returncode == 1
 
@@ -334,12 +350,14 @@ def test_annotation_for_a_missing_code_fails_generate(tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     annotations = tmp_path / "annotations.yaml"
     annotations.write_text(
-        annotations.read_text() + "- {codes: [-4242], category: server, reason: gone}\n"
+        annotations.read_text().replace(
+            "\nhttp:\n", "\n- {codes: [-4242], category: server, reason: gone}\nhttp:\n"
+        )
     )
     result = run_cli("generate", "--spec", spec, "--out", out)
     assert result.returncode == 6
     assert result.stderr == (
-        f"error: {annotations}: $.rules[5].codes[0]: -4242 is not a code of any product in the spec\n"
+        f"error: {annotations}: $.rules[6].codes[0]: -4242 is not a code of any product in the spec\n"
     )
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 

@@ -48,7 +48,9 @@ def test_rest_payload(package: ModuleType, payload: object) -> None:
     assert error.category == "rate_limit" and error.retryable and not error.execution_unknown
     assert error.product == "spot" and error.http_status == 429 and error.problem is None
     assert error.payload == {"code": -1003, "msg": WEIGHT}
-    assert error.reasons == spot.annotation(-1003).reasons
+    assert error.reasons[1:] == spot.annotation(-1003).reasons
+    assert error.reason.startswith("HTTP 429: a rate limit was broken")
+    assert error.action == "retry"
     assert str(error) == f"spot -1003 TOO_MANY_REQUESTS (HTTP 429): {WEIGHT}"
 
 
@@ -133,7 +135,7 @@ MALFORMED = {
     "list": ("[1, 2]", "not a JSON object but list"),
     "number": (b"42", "not a JSON object but int"),
     "null": ("null", "not a JSON object but NoneType"),
-    "none": (None, "not a JSON object but NoneType"),
+    "none": (None, "no body"),
     "object()": (object(), "not a JSON object but object"),
     "no code": ({"msg": "Invalid symbol."}, "no 'code'"),
     "string code": ({"code": "-1121", "msg": "Invalid symbol."}, "'code' is not an integer"),
@@ -150,8 +152,9 @@ def test_malformed_payload_without_a_code(package: ModuleType, name: str) -> Non
     error = from_payload(package, payload, http_status=502)
     assert error.code is None and error.match is None
     assert error.problem is not None and problem in error.problem
-    assert error.category == "invalid_payload" and not error.retryable
-    assert error.execution_unknown  # HTTP 502
+    assert error.category == "invalid_payload"
+    assert error.execution_unknown and error.retryable  # HTTP 502: the outcome is unknown
+    assert error.action == "reconcile"  # no method given: an order is checked first
     text = str(error)
     assert text.startswith("malformed Binance error payload from spot (HTTP 502): ")
     assert "\n" not in text and len(text) < 300
@@ -224,7 +227,7 @@ def test_from_payload_imports_only_the_product_asked_for(generated_tree: Path) -
     assert result.returncode == 0, result.stderr
     assert (
         result.stdout.strip()
-        == "TOO_MANY_REQUESTS ['binance_errors._advice', 'binance_errors._errors', 'binance_errors._matching', 'binance_errors._runtime', 'binance_errors.spot']"
+        == "TOO_MANY_REQUESTS ['binance_errors._advice', 'binance_errors._errors', 'binance_errors._matching', 'binance_errors._response', 'binance_errors._runtime', 'binance_errors.spot']"
     )
 
 

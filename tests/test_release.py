@@ -114,7 +114,7 @@ def test_an_unreadable_release_file_is_refused(tmp_path: Path) -> None:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A copy of the tooling, templates and spec, to edit ``templates/release.yaml`` in."""
-    for folder in ("scraper", "templates", "spec", "generated"):
+    for folder in ("scraper", "runtime", "templates", "spec", "generated"):
         shutil.copytree(
             REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
         )

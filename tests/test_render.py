@@ -61,8 +61,17 @@ def test_json_is_the_spec() -> None:
     data = json.loads(golden_files()["errors.json"])
     annotations = [product.pop("annotations") for product in data["products"]]
     categories = data.pop("categories")
+    assert data.pop("actions") == {
+        "retry": "Send it again later.",
+        "resync_and_retry": "Fix the clock, then send it again.",
+        "reconcile": "Check whether it happened first.",
+        "fix_request": "Change the request.",
+        "stop": "Do not send it again.",
+    }
+    assert data.pop("safe_methods") == ["GET", "HEAD", "OPTIONS"]
     assert data == json.loads(json.dumps(spec_to_data(spec)))
     assert load_spec(json.dumps(data), "json") == spec
+    assert categories["request"] == {"meaning": "The request is invalid.", "action": "fix_request"}
     assert set(categories) == {"server", "rate_limit", "request", "auth", "unknown"}
     spot = annotations[[p.id for p in spec.products].index("spot")]
     codes = {item.pop("code"): item for item in spot["codes"]}
@@ -71,9 +80,14 @@ def test_json_is_the_spec() -> None:
         "category": "rate_limit",
         "retryable": True,
         "execution_unknown": False,
+        "action": "retry",
         "reasons": ["Too many requests; back off."],
+        "sources": [
+            "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits#ip-limits"
+        ],
     }
     assert codes[-1000]["execution_unknown"] and codes[-1000]["category"] == "server"
+    assert codes[-1000]["action"] == "reconcile"
     assert codes[-1000]["reasons"] == [
         "An unknown error may have executed.",
         "10xx are server issues.",
@@ -85,9 +99,36 @@ def test_json_is_the_spec() -> None:
         "category": "request",
         "retryable": False,
         "execution_unknown": False,
+        "action": "fix_request",
         "reasons": ["11xx are request issues."],
+        "sources": [],
     }
     assert spot["default"]["category"] == "unknown"
+    assert spot["http_rules"] == [
+        {
+            "status": [503, 503],
+            "messages": ["service unavailable"],
+            "category": "server",
+            "retryable": True,
+            "execution_unknown": False,
+            "action": "retry",
+            "reason": "HTTP 503 Service Unavailable. is a failure.",
+            "source": None,
+        },
+        {
+            "status": [500, 599],
+            "messages": [],
+            "category": None,
+            "retryable": True,
+            "execution_unknown": True,
+            "action": "reconcile",
+            "reason": "HTTP 5XX means the outcome is unknown.",
+            "source": "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/http-return-codes#http-return-codes",
+        },
+    ]
+    usdm = annotations[[p.id for p in spec.products].index("usdm")]
+    assert [rule["status"] for rule in usdm["http_rules"]] == [[503, 503]]
+    assert [item["code"] for item in usdm["universal"]] == [-1000]  # universal, not on its page
 
 
 def test_version_comes_from_the_newest_date() -> None:

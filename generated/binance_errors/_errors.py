@@ -1,14 +1,15 @@
 """The exception for Binance's error responses: :class:`BinanceAPIError`.
 
 Loaded on first use (``binance_errors.BinanceAPIError``), so that importing a
-product module stays cheap; it imports ``json`` and the product module only
-when :meth:`BinanceAPIError.from_payload` needs them.
+product module stays cheap; it imports the product module, and ``json`` for a
+body given as text, only when :meth:`BinanceAPIError.from_response` needs them.
 """
 
 from __future__ import annotations
 
-from ._advice import Annotation
+from ._advice import NO_CODE_ANNOTATION, Annotation
 from ._matching import MessageMatch
+from ._response import decode_body, header_items, rate_limit_headers, read_fields, retry_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,19 +18,32 @@ if TYPE_CHECKING:
 
 
 class BinanceAPIError(Exception):
-    """An error Binance returned, with what the project knows about its code and message.
+    """An error Binance returned: what it means and what to do about it.
 
-    Build it with :meth:`from_payload`. ``code`` is the product's ``ErrorCode``
-    member, the plain int for a code the product does not document, or None
-    when the payload had no usable code. ``msg`` is Binance's message ('' when
-    it had none). ``match`` says which documented message it is, with the
-    values Binance filled in. ``category``, ``retryable`` and
-    ``execution_unknown`` come from the annotations; any HTTP 5xx status makes
-    ``execution_unknown`` true, since Binance says the execution status of
-    such a request is unknown. ``problem`` is None for a well-formed payload,
-    else what was wrong with it (``category`` is then ``invalid_payload``
-    unless the payload still had a usable code). ``payload`` is the decoded
-    JSON object (the whole envelope, for the WebSocket API), or None.
+    Build it with :meth:`from_response` (or :meth:`from_payload` for a body
+    alone). ``code`` is the product's ``ErrorCode`` member, the plain int for
+    a code the product does not document, or None when the body had no
+    usable code. ``msg`` is Binance's message ('' when it had none). ``match``
+    says which documented message it is, with the values Binance filled in.
+
+    The advice: ``category`` (what kind of failure), ``retryable`` (the same
+    request may succeed later), ``execution_unknown`` (it may have taken
+    effect), and the one decision, ``action``: ``retry``,
+    ``resync_and_retry``, ``reconcile``, ``fix_request`` or ``stop``. It comes
+    from the code's annotation, adjusted to the HTTP status and message
+    variant by the product's HTTP rules and to the request's ``method``.
+    ``reason`` is the deciding rule's reason (``reasons`` has them all),
+    ``sources`` the Binance pages they cite.
+
+    ``retry_after`` is how many seconds to wait before sending again (from
+    ``Retry-After``, or the end of an IP ban the message announces), None when
+    nothing says. ``headers`` holds the used-weight and order-count headers.
+    ``problem`` is None for a well-formed payload, else what was wrong with it
+    (``category`` is then ``invalid_payload`` unless the body still had a
+    usable code, or an HTTP rule names the category). ``payload`` is the
+    decoded JSON object (the whole envelope, for the WebSocket API), or None.
+    ``incomplete`` names the fields (``code``, ``msg``, ``http_status``,
+    ``headers``) that the client library dropped before we saw the error.
     """
 
     code: int | None
@@ -38,11 +52,18 @@ class BinanceAPIError(Exception):
     category: str
     retryable: bool
     execution_unknown: bool
+    action: str
     reasons: tuple[str, ...]
+    sources: tuple[str, ...]
     product: str
     http_status: int | None
+    method: str | None
+    url: str | None
+    headers: dict[str, int]
+    retry_after: float | None
     payload: dict[str, object] | None
     problem: str | None
+    incomplete: tuple[str, ...]
 
     def __init__(
         self,
@@ -55,21 +76,50 @@ class BinanceAPIError(Exception):
         http_status: int | None = None,
         payload: dict[str, object] | None = None,
         problem: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        headers: dict[str, int] | None = None,
+        retry_after: float | None = None,
+        incomplete: tuple[str, ...] = (),
     ) -> None:
         super().__init__(describe_error(code, msg, product, http_status, problem))
         if annotation is None:
-            annotation = Annotation(INVALID_PAYLOAD, False, False, (NO_CODE,))
+            annotation = NO_CODE_ANNOTATION
         self.code = code
         self.msg = msg
         self.match = match
         self.category = annotation.category
         self.retryable = annotation.retryable
-        self.execution_unknown = annotation.execution_unknown or is_server_error(http_status)
+        self.execution_unknown = annotation.execution_unknown
+        self.action = annotation.action
         self.reasons = annotation.reasons
+        self.sources = annotation.sources
         self.product = product
         self.http_status = http_status
+        self.method = method
+        self.url = url
+        self.headers = dict(headers or {})
+        self.retry_after = retry_after
         self.payload = payload
         self.problem = problem
+        self.incomplete = incomplete
+
+    @property
+    def reason(self) -> str:
+        """The reason of the rule that decided the action (the first of ``reasons``)."""
+        return self.reasons[0] if self.reasons else ""
+
+    @property
+    def annotation(self) -> Annotation:
+        """The advice as one :class:`Annotation`: category, flags, action, reasons, sources."""
+        return Annotation(
+            self.category,
+            self.retryable,
+            self.execution_unknown,
+            self.action,
+            self.reasons,
+            self.sources,
+        )
 
     def __reduce__(self) -> tuple[object, tuple[dict[str, object]]]:
         state: dict[str, object] = {
@@ -77,14 +127,49 @@ class BinanceAPIError(Exception):
             "msg": self.msg,
             "product": self.product,
             "match": self.match,
-            "annotation": Annotation(
-                self.category, self.retryable, self.execution_unknown, self.reasons
-            ),
+            "annotation": self.annotation,
             "http_status": self.http_status,
             "payload": self.payload,
             "problem": self.problem,
+            "method": self.method,
+            "url": self.url,
+            "headers": self.headers,
+            "retry_after": self.retry_after,
+            "incomplete": self.incomplete,
         }
         return (_rebuild_error, (state,))
+
+    @classmethod
+    def from_response(
+        cls,
+        status: int | None,
+        body: object,
+        *,
+        headers: object = None,
+        url: object = None,
+        product: str | None = None,
+        method: str | None = None,
+    ) -> BinanceAPIError:
+        """The error for one HTTP (or WebSocket API) response, and what to do about it.
+
+        ``status`` is the HTTP status (None when unknown; a WebSocket API
+        envelope's ``status`` stands in for it). ``body`` is the body as
+        received: a dict, JSON text or bytes, HTML, or None. ``headers`` is a
+        mapping (any case) or (name, value) pairs. ``product`` is the API
+        that answered (a name in ``PRODUCTS``); when it is None, ``url`` says
+        (:func:`binance_errors.product_for_url`), else ``spot``. ``method``
+        (``GET``, ``POST``, ...) decides what an error of unknown outcome
+        calls for: a GET is resent (``retry``), anything else, or no method,
+        is checked first (``reconcile``).
+
+        Never raises because of what the server sent. Raises ValueError for
+        an unknown ``product`` and TypeError when ``status`` is not an int or
+        None, ``method`` not a str or None, or ``headers`` neither a mapping
+        nor pairs: those are the caller's bugs.
+        """
+        return cls.from_parts(
+            status, body, headers=headers, url=url, product=product, method=method
+        )
 
     @classmethod
     def from_payload(
@@ -92,60 +177,85 @@ class BinanceAPIError(Exception):
     ) -> BinanceAPIError:
         """The error for a Binance error response body: a dict, or JSON as str or bytes.
 
-        ``product`` is the API that answered (a name in ``PRODUCTS``); only
-        that product's module is imported. A WebSocket API envelope
-        (``{"status": 400, "error": {"code": ..., "msg": ...}}``) is unwrapped,
-        its ``status`` standing in for ``http_status``. A malformed payload
-        (not JSON, not an object, no integer ``code``, no string ``msg``) still
-        gives a BinanceAPIError, whose ``problem`` says what was wrong.
-
-        Raises ValueError for an unknown product, and TypeError when
-        ``http_status`` is neither an int nor None: those are the caller's bugs.
+        The same as ``from_response(http_status, payload, product=product)``,
+        except that ``product`` must be given (it defaults to ``spot``).
         """
-        module = product_module(product)
-        if http_status is not None and (
-            not isinstance(http_status, int) or isinstance(http_status, bool)
-        ):
-            raise TypeError(f"http_status must be an int or None, not {type(http_status).__name__}")
-        document, problem = decode_payload(payload)
-        data = document
-        envelope = data.get("error") if data is not None and "code" not in data else None
-        if data is not None and isinstance(envelope, dict):
-            status = data.get("status")
-            if http_status is None and isinstance(status, int) and not isinstance(status, bool):
-                http_status = status
-            data = envelope
-        code, msg, problem = read_fields(data, problem)
-        if code is None:
-            return cls(
-                None,
-                msg,
-                product=product,
-                http_status=http_status,
-                payload=document,
-                problem=problem,
-            )
-        member: int | None = module.lookup(code)
+        check_status(http_status, "http_status")
+        return cls.from_parts(http_status, payload, product=str(product_module(product).PRODUCT))
+
+    @classmethod
+    def from_parts(
+        cls,
+        status: int | None,
+        body: object,
+        *,
+        headers: object = None,
+        url: object = None,
+        product: str | None = None,
+        method: str | None = None,
+        incomplete: tuple[str, ...] = (),
+        now: float | None = None,
+    ) -> BinanceAPIError:
+        """:meth:`from_response`, plus what a client library dropped (``incomplete``) and the time.
+
+        ``now`` (seconds since the epoch, default the current time) is when
+        the response arrived: the time a ban's end is counted from.
+        """
+        check_status(status, "status")
+        if method is not None and not isinstance(method, str):
+            raise TypeError(f"method must be a str or None, not {type(method).__name__}")
+        address = None if url is None else str(url)
+        name = product if product is not None else product_of_url(address)
+        module = product_module(name)
+        pairs = header_items(headers)
+        decoded = decode_body(body)
+        if status is None:
+            status = decoded.status
+        code, msg, problem = read_fields(decoded.data, decoded.problem)
+        text = msg if msg or decoded.text is None else decoded.text
+        advice: Annotation = module.advice(code, http_status=status, msg=text, method=method)
+        if now is None:
+            import time
+
+            now = time.time()
+        member: int | None = None if code is None else module.lookup(code)
         return cls(
             code if member is None else member,
             msg,
-            product=product,
-            match=module.match(code, msg) if problem is None else None,
-            annotation=module.annotation(code),
-            http_status=http_status,
-            payload=document,
+            product=name,
+            match=module.match(code, msg) if code is not None and problem is None else None,
+            annotation=advice,
+            http_status=status,
+            payload=decoded.document,
             problem=problem,
+            method=method.strip().upper() if method is not None else None,
+            url=address,
+            headers=rate_limit_headers(pairs),
+            retry_after=retry_after(pairs, msg, now),
+            incomplete=incomplete,
         )
 
 
-INVALID_PAYLOAD = "invalid_payload"
-"""The category of an error whose payload had no usable code."""
-NO_CODE = "The payload has no usable error code, so nothing more is known about the error."
+DEFAULT_PRODUCT = "spot"
+"""The product assumed when neither ``product`` nor a known URL says which API answered."""
 
 
 def _rebuild_error(state: dict[str, Any]) -> BinanceAPIError:
     """Unpickle a :class:`BinanceAPIError` (exceptions pickle their ``args`` only)."""
     return BinanceAPIError(**state)
+
+
+def check_status(status: object, name: str) -> None:
+    """TypeError unless ``status`` (the argument ``name``) is an int (not a bool) or None."""
+    if status is not None and (not isinstance(status, int) or isinstance(status, bool)):
+        raise TypeError(f"{name} must be an int or None, not {type(status).__name__}")
+
+
+def product_of_url(url: str | None) -> str:
+    """The product ``url`` belongs to, else :data:`DEFAULT_PRODUCT`."""
+    from ._urls import product_for_url
+
+    return product_for_url(url) or DEFAULT_PRODUCT
 
 
 def product_module(product: object) -> ModuleType:
@@ -157,57 +267,6 @@ def product_module(product: object) -> ModuleType:
     import importlib
 
     return importlib.import_module(f".{product}", __package__)
-
-
-def decode_payload(payload: object) -> tuple[dict[str, object] | None, str | None]:
-    """The payload as a JSON object, or None and what is wrong with it."""
-    if isinstance(payload, (bytes, bytearray, memoryview)):
-        try:
-            payload = bytes(payload).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return None, f"not UTF-8 ({exc.reason} at byte {exc.start})"
-    if isinstance(payload, str):
-        import json
-
-        try:
-            payload = json.loads(payload)
-        except ValueError as exc:
-            return None, f"not JSON ({exc}): {shorten(payload)}"
-        except RecursionError:
-            return None, "not JSON we can read: nested too deeply"
-    if not isinstance(payload, dict):
-        return None, f"not a JSON object but {type(payload).__name__}: {shorten(payload)}"
-    return payload, None
-
-
-def read_fields(
-    data: dict[str, object] | None, problem: str | None
-) -> tuple[int | None, str, str | None]:
-    """The payload's code, msg, and the first problem found with them."""
-    if data is None:
-        return None, "", problem
-    code = data.get("code")
-    msg = data.get("msg")
-    text = msg if isinstance(msg, str) else ""
-    if "code" not in data:
-        return None, text, f"no 'code' in {shorten(data)}"
-    if not isinstance(code, int) or isinstance(code, bool):
-        return None, text, f"'code' is not an integer: {shorten(code)}"
-    if "msg" not in data:
-        return code, text, f"no 'msg' in {shorten(data)}"
-    if not isinstance(msg, str):
-        return code, text, f"'msg' is not a string: {shorten(msg)}"
-    return code, text, None
-
-
-def shorten(value: object, limit: int = 120) -> str:
-    """``repr(value)``, cut to ``limit`` characters."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def is_server_error(http_status: int | None) -> bool:
-    return http_status is not None and 500 <= http_status <= 599
 
 
 def describe_error(

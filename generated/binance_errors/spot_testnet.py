@@ -11,8 +11,10 @@ from binance_errors._runtime import MessageTable, TableRow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from binance_errors._advice import Annotation
+    from binance_errors._advice import Annotation, HttpRule
     from binance_errors._matching import MessageMatch, MessageMatcher
+
+    _Fields = tuple[str, bool, bool, str, tuple[str, ...], tuple[str, ...]]
 
 
 PRODUCT = "spot_testnet"
@@ -185,6 +187,11 @@ class ErrorCode(IntEnum):
         """Whether the request may have taken effect: check before sending it again."""
         return _ANNOTATIONS[self.value][2]
 
+    @property
+    def action(self) -> str:
+        """What to do for a request not known to be safe to repeat: see ``advice``."""
+        return _ANNOTATIONS[self.value][3]
+
 
 def lookup(code: int) -> "ErrorCode | None":
     """The member for ``code``, or None when this product does not document it."""
@@ -221,8 +228,12 @@ def _load_matcher() -> "MessageMatcher":
 
 
 def annotation(code: int) -> "Annotation":
-    """Category, flags and reasons for any code; undocumented codes get their range's or the default."""
-    fields = _ANNOTATIONS.get(code)
+    """Category, flags, action, reasons and sources of any code.
+
+    A code the page omits gets its meaning on every API when it has one
+    (``-1007``, say), else its range's annotation, else the default.
+    """
+    fields = _ANNOTATIONS.get(code) or _UNIVERSAL.get(code)
     if fields is None:
         fields = _DEFAULT_ANNOTATION
         for low, high, range_fields in _UNDOCUMENTED_RANGES:
@@ -232,6 +243,30 @@ def annotation(code: int) -> "Annotation":
     from binance_errors._advice import Annotation
 
     return Annotation(*fields)
+
+
+def advice(
+    code: "int | None",
+    *,
+    http_status: "int | None" = None,
+    msg: str = "",
+    method: "str | None" = None,
+) -> "Annotation":
+    """What to do about ``code`` in one response: its annotation, adjusted to the response.
+
+    ``http_status`` and ``msg`` (the error's message, or the body's text when
+    it is not JSON) select this product's HTTP rules (``HTTP_RULES``);
+    ``method`` turns an execution-unknown ``reconcile`` into ``retry`` for a
+    request that only reads (GET). ``code`` None is a response without a
+    usable code. Never raises for any ``code``, status or text.
+    """
+    from binance_errors._advice import NO_CODE_ANNOTATION, advise
+
+    base = NO_CODE_ANNOTATION if code is None else annotation(code)
+    texts = (msg,) if isinstance(msg, str) else ()
+    return advise(
+        base, HTTP_RULES, status=http_status, texts=texts, method=method, has_code=code is not None
+    )
 
 
 _SECTIONS: tuple[str, ...] = (
@@ -950,647 +985,871 @@ _PATTERNS: dict[str, str] = {
 _MATCHER: "MessageMatcher | None" = None
 """Built by the first ``match()`` call, so importing the product does not load the matcher."""
 
-_ANNOTATIONS: dict[int, tuple[str, bool, bool, tuple[str, ...]]] = {
+_ANNOTATIONS: "dict[int, _Fields]" = {
     -1000: (
         "server",
         False,
         True,
+        "reconcile",
         (
             "Binance gives no detail on an unknown error, so the request may have been executed.",
             "10xx: Binance files these as general server or network issues.",
         ),
+        (),
     ),
     -1001: (
         "server",
         True,
         False,
+        "retry",
         (
-            "The request was not processed and Binance says to try again.",
+            "'Internal error; unable to process your request. Please try again.': the request was not processed.",
             "10xx: Binance files these as general server or network issues.",
+        ),
+        (
+            "https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info#http-return-codes",
         ),
     ),
     -1002: (
         "auth",
         False,
         False,
+        "stop",
         ("Credentials or signature were refused; resending the same request cannot help.",),
+        (),
     ),
     -1003: (
         "rate_limit",
         True,
         False,
-        (
-            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
-        ),
+        "retry",
+        ("A request or order rate limit was hit; back off (or wait out the ban) and retry.",),
+        ("https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits#ip-limits",),
     ),
     -1006: (
         "server",
         True,
         True,
+        "reconcile",
         (
             "Binance says the execution status is unknown; check the order before resending.",
             "10xx: Binance files these as general server or network issues.",
+        ),
+        (
+            "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-api-information#general-api-information",
         ),
     ),
     -1007: (
         "server",
         True,
         True,
+        "reconcile",
         (
             "Binance says the execution status is unknown; check the order before resending.",
             "10xx: Binance files these as general server or network issues.",
+        ),
+        (
+            "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-api-information#general-api-information",
         ),
     ),
     -1008: (
         "server",
         True,
-        False,
+        True,
+        "reconcile",
         (
-            "The server is overloaded and Binance says to try again in a few minutes.",
-            "10xx: Binance files these as general server or network issues.",
+            "-1008 (server overloaded): Binance says try again in a few minutes but not that the request failed, and the same wording came with an order that was placed (github.com/banbox/banbot/issues/114); check an order before resending it.",
         ),
+        (),
     ),
     -1013: (
         "filter",
         False,
         False,
+        "fix_request",
         ("The order failed a symbol filter; the message names which one.",),
+        (),
     ),
-    -1014: ("request", False, False, ("The combination of order parameters is not supported.",)),
+    -1014: (
+        "request",
+        False,
+        False,
+        "fix_request",
+        ("The combination of order parameters is not supported.",),
+        (),
+    ),
     -1015: (
         "rate_limit",
         True,
         False,
-        (
-            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
-        ),
+        "retry",
+        ("A request or order rate limit was hit; back off (or wait out the ban) and retry.",),
+        ("https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits#ip-limits",),
     ),
     -1016: (
         "server",
         True,
         False,
+        "retry",
         (
             "This server is shutting down; reconnect (to another server) and send again.",
             "10xx: Binance files these as general server or network issues.",
         ),
+        (),
     ),
     -1020: (
         "unsupported",
         False,
         False,
+        "fix_request",
         ("The operation is not supported on this API or server.",),
+        (),
     ),
     -1021: (
         "timing",
         True,
         False,
+        "resync_and_retry",
         (
             "The timestamp is outside recvWindow; resync the clock and resend with a fresh timestamp.",
+        ),
+        (
+            "https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info#timing-security",
         ),
     ),
     -1022: (
         "auth",
         False,
         False,
+        "stop",
         ("Credentials or signature were refused; resending the same request cannot help.",),
+        (),
     ),
     -1033: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session is in use or logged out; fix the session before resending.",),
+        (),
     ),
     -1034: (
         "rate_limit",
         True,
         False,
-        (
-            "A request, order or connection limit was hit; back off (or wait out the ban) and retry.",
-        ),
+        "retry",
+        ("Too many concurrent connections; close some and retry.",),
+        (),
     ),
     -1035: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session is in use or logged out; fix the session before resending.",),
+        (),
     ),
     -1100: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1101: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1102: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1103: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1104: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1105: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1106: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1108: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1111: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1112: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1114: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1115: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1116: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1117: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1118: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1119: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1120: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1121: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1122: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1125: (
         "not_found",
         False,
         False,
+        "fix_request",
         ("The listen key does not exist (it expired or was closed); create a new one.",),
+        (),
     ),
     -1127: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1128: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1130: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1134: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1135: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1139: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1145: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1151: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1152: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1153: (
         "unsupported",
         False,
         False,
+        "fix_request",
         ("The requested SBE schema or encoding is not available.",),
+        (),
     ),
     -1155: (
         "unsupported",
         False,
         False,
+        "fix_request",
         ("The requested SBE schema or encoding is not available.",),
+        (),
     ),
     -1158: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1160: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1161: (
         "unsupported",
         False,
         False,
+        "fix_request",
         ("The requested SBE schema or encoding is not available.",),
+        (),
     ),
     -1165: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1166: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1167: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1168: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1169: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1170: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1171: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1172: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1173: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1174: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1175: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1176: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1177: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1178: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1179: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1180: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1181: (
         "rate_limit",
         True,
         False,
+        "retry",
         ("The FIX message rate limit was hit; slow down and resend.",),
+        (),
     ),
     -1182: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1183: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1184: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1185: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1186: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1187: (
         "session",
         False,
         False,
+        "stop",
         ("The FIX session's state or type does not allow this message.",),
+        (),
     ),
     -1188: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1189: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1190: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1191: (
         "rate_limit",
         False,
         False,
+        "stop",
         ("The connection holds the maximum number of subscriptions; unsubscribe first.",),
+        (),
     ),
     -1194: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1196: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1197: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1198: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1199: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1210: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1211: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1220: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1221: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1222: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1223: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1224: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -1225: (
         "request",
         False,
         False,
+        "fix_request",
         ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (),
     ),
     -2010: (
         "order_rejected",
         False,
         False,
+        "fix_request",
         ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        (),
     ),
     -2011: (
         "order_rejected",
         False,
         False,
+        "fix_request",
         ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        (),
     ),
-    -2013: ("not_found", False, False, ("The order does not exist.",)),
-    -2014: ("auth", False, False, ("The API key is malformed.",)),
+    -2013: ("not_found", False, False, "fix_request", ("The order does not exist.",), ()),
+    -2014: ("auth", False, False, "stop", ("The API key is malformed.",), ()),
     -2015: (
         "auth",
         False,
         False,
+        "stop",
         ("The API key, the calling IP or the key's permissions do not allow this action.",),
+        (),
     ),
     -2016: (
         "not_found",
         False,
         False,
+        "fix_request",
         ("The symbol has no trading window; use the 24hr ticker instead.",),
+        (),
     ),
     -2021: (
         "order_rejected",
         False,
-        False,
-        ("Cancel-replace failed in part or in full; the response data says which order survived.",),
+        True,
+        "reconcile",
+        (
+            "Cancel-replace partly failed: one of the cancel and the new order succeeded; query both before anything else.",
+        ),
+        (
+            "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/http-return-codes#http-return-codes",
+        ),
     ),
     -2022: (
         "order_rejected",
         False,
         False,
+        "fix_request",
         ("Cancel-replace failed in part or in full; the response data says which order survived.",),
+        (),
     ),
-    -2026: ("not_found", False, False, ("The order is older than 90 days and has been archived.",)),
+    -2026: (
+        "not_found",
+        False,
+        False,
+        "fix_request",
+        ("The order is older than 90 days and has been archived.",),
+        (),
+    ),
     -2035: (
         "session",
         False,
         False,
+        "stop",
         ("The User Data Stream subscription is not in the state this request needs.",),
+        (),
     ),
     -2036: (
         "session",
         False,
         False,
+        "stop",
         ("The User Data Stream subscription is not in the state this request needs.",),
+        (),
     ),
     -2039: (
         "request",
         False,
         False,
+        "fix_request",
         ("The client order ID does not belong to the order ID sent.",),
+        (),
     ),
     -2042: (
         "rate_limit",
         False,
         False,
+        "stop",
         ("The connection has used up its subscription IDs; reconnect to start again.",),
+        (),
     ),
     -2043: (
         "order_rejected",
         False,
         False,
+        "fix_request",
         ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        (),
     ),
 }
-"""Category, retryable, execution_unknown and reasons of each code (spec/annotations.yaml)."""
+"""Category, retryable, execution_unknown, action, reasons, sources of each code (spec/annotations.yaml)."""
 
-_UNDOCUMENTED_RANGES: tuple[tuple[int, int, tuple[str, bool, bool, tuple[str, ...]]], ...] = (
+_UNIVERSAL: "dict[int, _Fields]" = {}
+"""Codes this page omits that mean the same on every Binance API."""
+
+_UNDOCUMENTED_RANGES: "tuple[tuple[int, int, _Fields], ...]" = (
     (
         -2099,
         -2000,
@@ -1598,7 +1857,9 @@ _UNDOCUMENTED_RANGES: tuple[tuple[int, int, tuple[str, bool, bool, tuple[str, ..
             "order_rejected",
             False,
             False,
+            "fix_request",
             ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+            (),
         ),
     ),
     (
@@ -1608,9 +1869,11 @@ _UNDOCUMENTED_RANGES: tuple[tuple[int, int, tuple[str, bool, bool, tuple[str, ..
             "request",
             False,
             False,
+            "fix_request",
             (
                 "11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",
             ),
+            (),
         ),
     ),
     (
@@ -1620,18 +1883,87 @@ _UNDOCUMENTED_RANGES: tuple[tuple[int, int, tuple[str, bool, bool, tuple[str, ..
             "server",
             False,
             False,
+            "stop",
             ("10xx: Binance files these as general server or network issues.",),
+            (),
         ),
     ),
 )
 """Annotations of codes the page does not document, by range."""
 
-_DEFAULT_ANNOTATION: tuple[str, bool, bool, tuple[str, ...]] = (
+_DEFAULT_ANNOTATION: "_Fields" = (
     "unknown",
     False,
     False,
+    "stop",
     ("No rule covers this code; handle it as a failure that needs a look.",),
+    (),
 )
+
+HTTP_RULES: "tuple[HttpRule, ...]" = (
+    (
+        409,
+        409,
+        (),
+        "order_rejected",
+        False,
+        True,
+        "reconcile",
+        "HTTP 409: a cancelReplace partly succeeded (say the cancel failed but the new order was placed); query both orders before anything else.",
+        "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/http-return-codes#http-return-codes",
+    ),
+    (
+        429,
+        429,
+        (),
+        "rate_limit",
+        True,
+        False,
+        "retry",
+        "HTTP 429: a rate limit was broken; back off for Retry-After seconds, or the IP gets banned (418).",
+        "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits#ip-limits",
+    ),
+    (
+        418,
+        418,
+        (),
+        "rate_limit",
+        True,
+        False,
+        "retry",
+        "HTTP 418: the IP is banned for ignoring 429s; Retry-After says when the ban (2 minutes to 3 days) is over.",
+        "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits#ip-limits",
+    ),
+    (
+        403,
+        403,
+        (),
+        "blocked",
+        False,
+        False,
+        "stop",
+        "HTTP 403: a WAF rule refused the request (a rate-limit violation or a security block, such as SQL keywords in a parameter); resending the same request does not help.",
+        "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/http-return-codes#http-return-codes",
+    ),
+    (
+        500,
+        599,
+        (),
+        None,
+        True,
+        True,
+        "reconcile",
+        "HTTP 5XX: Binance says the execution status is UNKNOWN and could have been a success; do not treat it as a failure.",
+        "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/http-return-codes#http-return-codes",
+    ),
+)
+"""What a response's HTTP status (and for some, its message) says, most specific first.
+
+Each rule: lowest and highest status, the message variants it needs (lower
+case, no trailing period; empty: any), the category of a response without a
+usable code (or None), retryable, execution_unknown (None: unchanged), the
+action, the reason and the page it cites (or None). See ``advice``.
+"""
 
 
 def table(table_id: str) -> "MessageTable | None":

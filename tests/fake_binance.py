@@ -11,6 +11,7 @@ down after ``lifetime`` seconds even when a test forgets to.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -39,11 +40,18 @@ class Reply:
 
 @dataclass
 class Request:
-    """What a client sent: method, path (without the query) and the query string."""
+    """What a client sent: method, ``Host`` header, path (without the query), query string."""
 
     method: str
+    host: str
     path: str
     query: str
+
+    @property
+    def url(self) -> str:
+        """The URL the client asked for, as ``from_response`` is given it."""
+        query = f"?{self.query}" if self.query else ""
+        return f"http://{self.host}{self.path}{query}"
 
 
 @dataclass
@@ -53,6 +61,8 @@ class FakeBinance:
     reply: Reply = field(default_factory=lambda: Reply(200, b"{}"))
     lifetime: float = 300.0
     requests: list[Request] = field(default_factory=list)
+    queue: list[Reply] = field(default_factory=list)
+    """Replies to send first, one per request, in order; then :attr:`reply`."""
 
     def __post_init__(self) -> None:
         fake = self
@@ -64,7 +74,14 @@ class FakeBinance:
             def do_GET(self) -> None:
                 fake.answer(self)
 
-            do_POST = do_PUT = do_DELETE = do_GET
+            def do_POST(self) -> None:
+                fake.answer(self)
+
+            def do_PUT(self) -> None:
+                fake.answer(self)
+
+            def do_DELETE(self) -> None:
+                fake.answer(self)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass  # quiet: pytest shows the test's own output
@@ -78,9 +95,17 @@ class FakeBinance:
         self.timer.daemon = True
 
     @property
-    def url(self) -> str:
-        """``http://127.0.0.1:PORT``, the base every client is pointed at."""
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    def base(self, host: str) -> str:
+        """``http://HOST:PORT``: a Binance host name on this server's port.
+
+        The test resolves every host name to 127.0.0.1 (:func:`loopback_only`),
+        so a client pointed at ``http://fapi.binance.com:PORT`` reaches this
+        server and reports the URL a real call would have.
+        """
+        return f"http://{host}:{self.port}"
 
     def __enter__(self) -> FakeBinance:
         self.thread.start()
@@ -99,11 +124,25 @@ class FakeBinance:
         if length:
             handler.rfile.read(length)
         path, _, query = handler.path.partition("?")
-        self.requests.append(Request(handler.command, path, query))
-        reply = self.reply
+        host = handler.headers.get("Host", "")
+        self.requests.append(Request(handler.command, host, path, query))
+        reply = self.queue.pop(0) if self.queue else self.reply
         handler.send_response(reply.status)
         for name, value in reply.all_headers().items():
             handler.send_header(name, value)
         handler.end_headers()
         handler.wfile.write(reply.body)
         handler.wfile.flush()
+
+
+def loopback_only(real: Callable[..., object]) -> Callable[..., object]:
+    """A ``socket.getaddrinfo`` that resolves every host name to 127.0.0.1.
+
+    Installed while the client tests run, so that whatever host a client is
+    given, it connects to this machine and nowhere else.
+    """
+
+    def resolve(host: object, port: object, *args: object, **kwargs: object) -> object:
+        return real("127.0.0.1", port, *args, **kwargs)
+
+    return resolve

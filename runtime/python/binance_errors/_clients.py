@@ -41,12 +41,15 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
     from types import TracebackType
 
+    from ._errors import BinanceAPIError
+
 CODE = "code"
 MSG = "msg"
 HTTP_STATUS = "http_status"
 HEADERS = "headers"
 URL = "url"
 METHOD = "method"
+PRODUCT = "product"
 
 SDK_STATUS = {
     "BadRequestError": 400,
@@ -148,7 +151,7 @@ class ResponseParts:
         )
 
 
-FIELDS = (CODE, MSG, HTTP_STATUS, HEADERS, URL, METHOD)
+FIELDS = (CODE, MSG, HTTP_STATUS, HEADERS, URL, METHOD, PRODUCT)
 """Every field a client may drop, in the order ``incomplete`` lists them."""
 
 
@@ -171,6 +174,57 @@ def parts_of(exc: BaseException) -> ResponseParts | None:
     except Exception:  # a look-alike with attributes of other types: not ours
         return None
     return None
+
+
+def resolve_product(
+    parts: ResponseParts, product: str | None
+) -> tuple[str | None, tuple[str, ...]]:
+    """The product to read the codes with, and ``parts.incomplete`` with ``product`` if assumed.
+
+    The caller's ``product`` first, then the URL's (:func:`product_for_url`),
+    then the client's (its package or exchange id). With none of them the
+    product is None (``from_response`` then assumes ``spot``) and ``product``
+    joins the incomplete fields.
+    """
+    if product is not None:
+        return product, parts.incomplete
+    from ._urls import product_for_url
+
+    found = product_for_url(parts.url) or parts.product
+    if found is not None:
+        return found, parts.incomplete
+    return None, (*parts.incomplete, PRODUCT)
+
+
+UNDECIDED = frozenset({"server", "unknown", "invalid_payload"})
+"""Categories whose advice the HTTP status may change: a server-side code, an
+undocumented code, no code. Every other category comes with a 4xx status, so
+the code decides without it."""
+CAUTION = (
+    "The client library dropped the HTTP status, and the code does not rule out a"
+    " 5xx (or 408): the request may have taken effect."
+)
+
+
+def apply_caution(error: BinanceAPIError) -> None:
+    """Make ``error``'s advice safe for the HTTP status its client dropped.
+
+    Without the status, an error whose code does not decide (:data:`UNDECIDED`)
+    may have been a 5xx or a 408, whose outcome is unknown: it becomes
+    ``execution_unknown``, and its action ``reconcile`` (``retry`` for a
+    request that only reads). An error whose status is known, or whose code
+    decides, is left as it is.
+    """
+    if HTTP_STATUS not in error.incomplete or error.category not in UNDECIDED:
+        return
+    from ._advice import is_safe_method
+
+    action = "retry" if is_safe_method(error.method) else "reconcile"
+    if error.execution_unknown and error.action == action:
+        return
+    error.execution_unknown = True
+    error.action = action
+    error.reasons = (CAUTION, *error.reasons)
 
 
 def class_names(exc: BaseException) -> set[str]:
@@ -255,15 +309,13 @@ def sdk_parts(exc: BaseException) -> ResponseParts | None:
             headers = None if retry_after is None else {"Retry-After": str(retry_after)}
             return ResponseParts(status, body, headers=headers, product=product, dropped=dropped)
     if "ServerError" in names:
-        status = int_or_none(getattr(exc, "status_code", None))
-        if status is None:
+        server_status = int_or_none(getattr(exc, "status_code", None))
+        if server_status is None:
             return None
-        return ResponseParts(status, None, product=product, dropped=(CODE, MSG, *dropped))
+        return ResponseParts(server_status, None, product=product, dropped=(CODE, MSG, *dropped))
     if "ClientError" in names and isinstance(message, str):
         body = None if msg is None else {"msg": msg}
-        return ResponseParts(
-            None, body, product=product, dropped=(CODE, HTTP_STATUS, *dropped)
-        )
+        return ResponseParts(None, body, product=product, dropped=(CODE, HTTP_STATUS, *dropped))
     return None
 
 

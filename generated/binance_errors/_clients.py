@@ -138,7 +138,7 @@ class ResponseParts:
     ) -> None:
         self.status = status
         self.body = body
-        self.headers = headers
+        self.headers = headers if callable(getattr(headers, "items", None)) else None
         self.url = url
         self.method = method.upper() if isinstance(method, str) else None
         self.product = product

@@ -238,11 +238,61 @@ def error_fields(error: Any) -> dict[str, object]:
     }
 
 
+def readme_globals(client: str, port: int) -> dict[str, Any]:
+    """What a README example of ``client`` takes as given: ``client`` or ``exchange``, made."""
+    if client == "python-binance":
+        from binance.client import Client
+
+        made = Client(KEY, SECRET, ping=False)
+        point_python_binance(made, port)
+        return {"client": made}
+    if client == "binance-connector":
+        from binance.spot import Spot
+
+        return {"client": Spot(KEY, SECRET, base_url=f"http://{HOSTS['spot']}:{port}")}
+    if client == "binance-sdk":
+        from binance_common.configuration import ConfigurationRestAPI
+        from binance_sdk_derivatives_trading_usds_futures.derivatives_trading_usds_futures import (
+            DerivativesTradingUsdsFutures,
+        )
+
+        config = ConfigurationRestAPI(
+            api_key=KEY, api_secret=SECRET, base_path=f"http://{HOSTS['usdm']}:{port}", retries=0
+        )
+        return {"client": DerivativesTradingUsdsFutures(config_rest_api=config)}
+    if client == "ccxt":
+        import ccxt
+
+        exchange = ccxt.binanceusdm({"apiKey": KEY, "secret": SECRET})
+    else:
+        import ccxt.async_support
+
+        exchange = ccxt.async_support.binance({"apiKey": KEY, "secret": SECRET})
+    exchange.urls["api"] = ccxt_urls(exchange.urls["api"], port)
+    return {"exchange": exchange}
+
+
+def run_example(text: str, globs: dict[str, Any], name: str) -> tuple[int, int, str]:
+    """Run one README example as a doctest: (failed, attempted, the failures' report)."""
+    import doctest
+    import io
+
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    test = doctest.DocTestParser().get_doctest(text, globs, name, "README.md", 0)
+    report = io.StringIO()
+    runner = doctest.DocTestRunner(optionflags=flags)
+    runner.run(test, out=report.write)
+    failed, attempted = runner.summarize(verbose=False)
+    return failed, attempted, report.getvalue()
+
+
 def main() -> None:
     """The subprocess: read ``[client, port, [[family, kind], ...]]`` as JSON on stdin.
 
     For each call, print one JSON line: ``error_fields`` of ``from_exception``
-    on what the client raised. Every host name resolves to 127.0.0.1.
+    on what the client raised. With a README example's text in place of the
+    calls, run it and print ``[failed, attempted, report]``. Every host name
+    resolves to 127.0.0.1.
     """
     import importlib
 
@@ -251,6 +301,10 @@ def main() -> None:
     error_class = importlib.import_module("binance_errors").BinanceAPIError
     socket.getaddrinfo = loopback_only(socket.getaddrinfo)  # type: ignore[assignment]
     client, port, calls = json.load(sys.stdin)
+    if isinstance(calls, str):  # a README example
+        failed, attempted, report = run_example(calls, readme_globals(client, port), client)
+        print(json.dumps([failed, attempted, report]))
+        return
     for family, kind in calls:
         exc = CLIENTS[client](port, family, kind)
         print(json.dumps(error_fields(error_class.from_exception(exc))), flush=True)

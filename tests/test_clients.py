@@ -29,9 +29,10 @@ from typing import Any
 
 import pytest
 
-from tests.client_calls import CLIENTS, error_fields
+from tests.client_calls import CLIENTS, error_fields, readme_globals, run_example
 from tests.conftest import REPO, without_coverage
 from tests.fake_binance import HTML, JSON, TEXT, FakeBinance, Reply, Request, loopback_only
+from tests.readme import fenced_blocks
 
 CONNECTOR = REPO / ".venv" / "binance-connector"
 BANNED_UNTIL_MS = 4102444800000  # 2100-01-01: far enough that the ban is never over
@@ -381,3 +382,54 @@ def test_binance_connector(
     got, request = connector_results[index]
     assert_agrees("binance-connector", case, got, raw_fields(package, request, case))
     print(table_row("binance-connector", case, got))
+
+
+README_EXAMPLES = {
+    "python-binance": "400 -2010",
+    "binance-connector": "503 -1007",
+    "binance-sdk": "503 text futures",
+    "ccxt": "429 -1003 futures",
+    "ccxt async": "400 -1021",
+}
+"""The README's ``pycon`` examples, in order: the client, and the case the fake Binance answers."""
+
+
+def case_named(name: str) -> Case:
+    (case,) = [case for case in CASES if case.name == name]
+    return case
+
+
+def test_the_readme_has_one_example_per_client() -> None:
+    blocks = [block for block in fenced_blocks() if block.language == "pycon"]
+    assert len(blocks) == len(README_EXAMPLES)
+    assert all("from_exception(exc" in block.text for block in blocks)
+
+
+@pytest.mark.parametrize("index", range(len(README_EXAMPLES)))
+def test_the_readme_client_examples_pass(
+    package: ModuleType, generated_tree: Path, fake: FakeBinance, index: int
+) -> None:
+    """Each ``pycon`` example of the README, run against its client and the fake Binance."""
+    block = [block for block in fenced_blocks() if block.language == "pycon"][index]
+    client, case_name = list(README_EXAMPLES.items())[index]
+    fake.reply = case_named(case_name).reply
+    fake.requests.clear()
+    if client == "binance-connector":
+        path = [str(CONNECTOR), str(generated_tree), str(REPO)]
+        result = subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.path[:0] = {path!r}\n" + CHILD],
+            input=json.dumps([client, fake.port, block.text]),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=without_coverage(),
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        failed, attempted, report = json.loads(result.stdout)
+    else:
+        failed, attempted, report = run_example(
+            block.text, readme_globals(client, fake.port), f"README.md:{block.line}"
+        )
+    assert attempted >= 4 and failed == 0, f"README.md:{block.line} ({client}):\n{report}"
+    assert len(fake.requests) == 1

@@ -234,10 +234,10 @@ def advice_cell(resolved: Resolved) -> str:
     return advice_text(
         resolved.action,
         resolved.category,
-        resolved.retryable,
-        resolved.execution_unknown,
-        resolved.reasons[:1],
-        resolved.sources,
+        retryable=resolved.retryable,
+        unknown=resolved.execution_unknown,
+        reasons=resolved.reasons[:1],
+        sources=resolved.sources,
     )
 
 
@@ -246,16 +246,17 @@ def http_rule_cell(rule: HttpRule) -> str:
     return advice_text(
         rule.action,
         rule.category,
-        rule.retryable,
-        rule.execution_unknown,
-        (rule.reason,),
-        (rule.source,) if rule.source else (),
+        retryable=rule.retryable,
+        unknown=rule.execution_unknown,
+        reasons=(rule.reason,),
+        sources=(rule.source,) if rule.source else (),
     )
 
 
 def advice_text(
     action: str,
     category: str | None,
+    *,
     retryable: bool | None,
     unknown: bool | None,
     reasons: tuple[str, ...],

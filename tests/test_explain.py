@@ -57,6 +57,23 @@ def test_known_code(generated_tree: Path) -> None:
     assert field(result.stdout, "matched") == []
 
 
+def test_the_action_and_the_cited_sources(generated_tree: Path) -> None:
+    result = explain(generated_tree, "-1008", "--product", "usdm")
+    assert result.returncode == 0, result.stderr
+    assert field(result.stdout, "action") == ["reconcile"]
+    assert any("banbox/banbot/issues/114" in why for why in field(result.stdout, "why"))
+    sources = [
+        line.split(":", 1)[1].strip() for line in result.stdout.splitlines() if "source:" in line
+    ]
+    assert sources and all(s.startswith("https://developers.binance.com/docs/") for s in sources)
+    report = json.loads(explain(generated_tree, "-1007", "--product", "options", "--json").stdout)
+    assert report["known"] is False  # options' page omits -1007 ...
+    assert (
+        report["action"] == "reconcile" and report["execution_unknown"]
+    )  # ... it is still a timeout
+    assert report["sources"]
+
+
 def test_message_gives_template_and_params(generated_tree: Path) -> None:
     result = explain(generated_tree, "-1003", WEIGHT)
     assert result.returncode == 0, result.stderr

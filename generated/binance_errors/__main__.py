@@ -1,7 +1,8 @@
 """``python -m binance_errors explain CODE [MESSAGE]``: what an error code means.
 
-Prints the code's name, section, category and flags, with the reasons the
-project's annotations give; with a MESSAGE, also the documented message it
+Prints the code's name, section, the action to take, its category and
+flags, with the reasons the project's annotations give and the Binance pages
+they cite; with a MESSAGE, also the documented message it
 matches and the values Binance filled in. ``--json`` prints the same as one
 JSON object. Exit status: 0 when the code is documented, 1 when it is not
 (with one line on stderr, or ``"known": false`` in the JSON), 2 on a usage
@@ -105,7 +106,9 @@ def explain(module: ModuleType, product: str, code: int, message: str | None) ->
         "category": annotation.category,
         "retryable": annotation.retryable,
         "execution_unknown": annotation.execution_unknown,
+        "action": annotation.action,
         "reasons": list(annotation.reasons),
+        "sources": list(annotation.sources),
         "message": message,
         "match": match_data(found),
     }
@@ -139,11 +142,14 @@ def render_text(module: ModuleType, product: str, code: int, message: str | None
     add("section", member.section)
     if member.deprecated:
         add("removed", f"{member.removed} (no longer documented)")
+    add("action", annotation.action)
     add("category", annotation.category)
     add("retryable", yes_no(annotation.retryable))
     add("execution unknown", yes_no(annotation.execution_unknown))
     for reason in annotation.reasons:
         add("why", reason)
+    for source in annotation.sources:
+        add("source", source)
     for text in member.messages:
         add("message", text)
     if message is not None:

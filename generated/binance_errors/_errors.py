@@ -205,7 +205,7 @@ class BinanceAPIError(Exception):
         check_status(status, "status")
         if method is not None and not isinstance(method, str):
             raise TypeError(f"method must be a str or None, not {type(method).__name__}")
-        address = None if url is None else str(url)
+        address = url_text(url)
         name = product if product is not None else product_of_url(address)
         module = product_module(name)
         pairs = header_items(headers)
@@ -296,6 +296,16 @@ def check_status(status: object, name: str) -> None:
         raise TypeError(f"{name} must be an int or None, not {type(status).__name__}")
 
 
+def url_text(url: object) -> str | None:
+    """``url`` as text (a ``str``, or what ``str()`` makes of a URL object); None if it has none."""
+    if url is None or isinstance(url, str):
+        return url
+    try:
+        return str(url)
+    except Exception:  # a foreign object's __str__ may fail in any way: it then says nothing
+        return None
+
+
 def product_of_url(url: str | None) -> str:
     """The product ``url`` belongs to, else :data:`DEFAULT_PRODUCT`."""
     from ._urls import product_for_url
@@ -317,11 +327,22 @@ def product_module(product: object) -> ModuleType:
 def describe_error(
     code: int | None, msg: str, product: str, http_status: int | None, problem: str | None
 ) -> str:
-    """The exception's text: ``spot -1003 TOO_MANY_REQUESTS: ...`` or what was malformed."""
+    """The exception's text: ``spot -1003 TOO_MANY_REQUESTS: ...`` or what was malformed.
+
+    One line whatever the server sent: whitespace runs become one space and
+    other characters a terminal would act on are escaped (``err.msg`` keeps
+    the message as sent).
+    """
     status = f" (HTTP {http_status})" if http_status is not None else ""
+    msg = one_line(msg)
     name = getattr(code, "name", None)
     label = str(code) if code is None or name is None else f"{int(code)} {name}"
     if problem is not None:
         where = f" for {product} {label}" if code is not None else f" from {product}"
         return f"malformed Binance error payload{where}{status}: {problem}"
     return f"{product} {label}{status}: {msg}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with whitespace collapsed and unprintable characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))

@@ -798,19 +798,19 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         ("https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits#ip-limits",),
     ),
     -1004: (
-        "server",
+        "no_change",
         False,
         False,
-        "stop",
-        ("10xx: Binance files these as general server or network issues.",),
+        "fix_request",
+        ("This IP is already on the whitelist; nothing to add.",),
         (),
     ),
     -1005: (
-        "server",
+        "not_found",
         False,
         False,
-        "stop",
-        ("10xx: Binance files these as general server or network issues.",),
+        "fix_request",
+        ("This IP is not on the whitelist, so there is nothing to remove.",),
         (),
     ),
     -1006: (
@@ -854,17 +854,19 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
     -1010: (
         "server",
         False,
-        False,
-        "stop",
-        ("10xx: Binance files these as general server or network issues.",),
+        True,
+        "reconcile",
+        (
+            "The page says no more than the name (an error message was received); like -1000 it does not say whether the request took effect, so check it before resending.",
+        ),
         (),
     ),
     -1011: (
-        "server",
+        "auth",
         False,
         False,
         "stop",
-        ("10xx: Binance files these as general server or network issues.",),
+        ("This IP may not use this route; the key's IP restrictions must change.",),
         (),
     ),
     -1013: (
@@ -931,11 +933,11 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -1023: (
-        "server",
+        "request",
         False,
         False,
-        "stop",
-        ("10xx: Binance files these as general server or network issues.",),
+        "fix_request",
+        ("The start time is after the end time; swap or fix them.",),
         (),
     ),
     -1100: (
@@ -1027,11 +1029,13 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -1112: (
-        "request",
+        "order_rejected",
         False,
         False,
         "fix_request",
-        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (
+            "The book has no orders for this symbol, so the order cannot be matched now; do not resend it unchanged.",
+        ),
         (),
     ),
     -1113: (
@@ -1205,7 +1209,9 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         False,
         "fix_request",
-        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        (
+            "The order could not be filled at its terms (IOC, FOK or market with no matching liquidity).",
+        ),
         (),
     ),
     -2021: (
@@ -1213,7 +1219,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         False,
         "fix_request",
-        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        ("The stop or take-profit order would trigger at once; move its stop price.",),
         (),
     ),
     -2022: (
@@ -1221,7 +1227,9 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         False,
         "fix_request",
-        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        (
+            "The reduce-only order conflicts with the position or open orders; cancel the conflicting order or resize it.",
+        ),
         (),
     ),
     -2023: (
@@ -1233,13 +1241,11 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -2024: (
-        "account",
+        "order_rejected",
         False,
         False,
-        "stop",
-        (
-            "The account lacks the balance, margin or assets the request needs; add funds or ask for less, resending alone does not help.",
-        ),
+        "fix_request",
+        ("The order would close more than the position holds; reduce its quantity.",),
         (),
     ),
     -2025: (
@@ -1253,27 +1259,31 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -2026: (
-        "order_rejected",
+        "unsupported",
         False,
         False,
         "fix_request",
-        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        ("This order type cannot be sent reduce-only.",),
         (),
     ),
     -2027: (
-        "order_rejected",
+        "account",
         False,
         False,
-        "fix_request",
-        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        "stop",
+        (
+            "The position would exceed the maximum allowed at the current leverage; lower the leverage or the position first.",
+        ),
         (),
     ),
     -2028: (
-        "order_rejected",
+        "account",
         False,
         False,
-        "fix_request",
-        ("20xx: processing issues; most are orders or cancels the engine rejected.",),
+        "stop",
+        (
+            "The leverage is below what the margin balance permits (insufficient margin); add margin or change the leverage.",
+        ),
         (),
     ),
     -4000: (
@@ -1297,12 +1307,12 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4002: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
@@ -1317,22 +1327,22 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4004: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
     -4005: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
@@ -1347,12 +1357,12 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4007: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
@@ -1362,7 +1372,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1372,7 +1382,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1382,7 +1392,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1392,7 +1402,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1402,27 +1412,27 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
     -4013: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
     -4014: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
@@ -1452,7 +1462,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1462,7 +1472,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1472,7 +1482,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1507,12 +1517,12 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4023: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
@@ -1532,7 +1542,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1542,7 +1552,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1567,22 +1577,22 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4029: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
     -4030: (
-        "request",
+        "filter",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The price, stop price or quantity breaks the symbol's price or lot-size filter (minimum, maximum, tick size, step size); round or resize it.",
         ),
         (),
     ),
@@ -1645,22 +1655,22 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4047: (
-        "request",
+        "account",
         False,
         False,
-        "fix_request",
+        "stop",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The margin type or position mode cannot change while the account has open orders or a position; close them first.",
         ),
         (),
     ),
     -4048: (
-        "request",
+        "account",
         False,
         False,
-        "fix_request",
+        "stop",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The margin type or position mode cannot change while the account has open orders or a position; close them first.",
         ),
         (),
     ),
@@ -1669,9 +1679,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         False,
         "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        ("Adding margin, by hand or automatically, works only for an isolated position.",),
         (),
     ),
     -4050: (
@@ -1709,19 +1717,15 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         False,
         "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        ("Adding margin, by hand or automatically, works only for an isolated position.",),
         (),
     ),
     -4054: (
-        "request",
+        "not_found",
         False,
         False,
         "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        ("There is no position to add margin to.",),
         (),
     ),
     -4055: (
@@ -1735,23 +1739,19 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4056: (
-        "request",
+        "auth",
         False,
         False,
-        "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        "stop",
+        ("The API key's type or public key is not valid for this request.",),
         (),
     ),
     -4057: (
-        "request",
+        "auth",
         False,
         False,
-        "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        "stop",
+        ("The API key's type or public key is not valid for this request.",),
         (),
     ),
     -4058: (
@@ -1760,7 +1760,7 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1785,12 +1785,12 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4061: (
-        "request",
+        "order_rejected",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The order's position side does not match the account's position mode (one-way or hedge); send the matching positionSide.",
         ),
         (),
     ),
@@ -1805,22 +1805,22 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4067: (
-        "request",
+        "account",
         False,
         False,
-        "fix_request",
+        "stop",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The margin type or position mode cannot change while the account has open orders or a position; close them first.",
         ),
         (),
     ),
     -4068: (
-        "request",
+        "account",
         False,
         False,
-        "fix_request",
+        "stop",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The margin type or position mode cannot change while the account has open orders or a position; close them first.",
         ),
         (),
     ),
@@ -1835,32 +1835,23 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4083: (
-        "request",
+        "order_rejected",
         False,
-        False,
-        "fix_request",
+        True,
+        "reconcile",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "Placing the batch failed; the page does not say whether any of its orders were placed, so query them before resending.",
         ),
         (),
     ),
-    -4084: (
-        "request",
-        False,
-        False,
-        "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
-        (),
-    ),
+    -4084: ("unsupported", False, False, "fix_request", ("The method is not available yet.",), ()),
     -4086: (
         "request",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "These check a symbol's own settings (filter bounds, multipliers, commission); the page does not say when a caller gets one, so it is treated as a request Binance refuses, not resent unchanged.",
         ),
         (),
     ),
@@ -1935,12 +1926,12 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4112: (
-        "request",
+        "order_rejected",
         False,
         False,
         "fix_request",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The reduce-only order, with the open orders on the same side, would flip the position; cancel those orders first.",
         ),
         (),
     ),
@@ -1955,13 +1946,11 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4120: (
-        "request",
+        "unsupported",
         False,
         False,
         "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        ("This order type must be sent through the Algo Order endpoints.",),
         (),
     ),
     -4135: (
@@ -2005,23 +1994,19 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4142: (
-        "request",
+        "order_rejected",
         False,
         False,
         "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        ("The take-profit or stop order would trigger at once; move its stop price.",),
         (),
     ),
     -4150: (
-        "request",
+        "account",
         False,
         False,
-        "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        "stop",
+        ("Leverage cannot be lowered in isolated margin mode while a position is open.",),
         (),
     ),
     -4151: (
@@ -2075,33 +2060,31 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4188: (
-        "request",
+        "timing",
+        True,
         False,
-        False,
-        "fix_request",
+        "resync_and_retry",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The timestamp is outside the matching engine's recvWindow; resync the clock and resend with a fresh timestamp.",
         ),
-        (),
+        (
+            "https://developers.binance.com/docs/derivatives/coin-margined-futures/general-info#timing-security",
+        ),
     ),
     -4189: (
-        "request",
+        "account",
         False,
         False,
-        "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        "stop",
+        ("The account is restricted to reduce-only orders on this symbol.",),
         (),
     ),
     -4192: (
-        "request",
+        "account",
         False,
         False,
-        "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        "stop",
+        ("Trading is forbidden during the account's cooling-off period.",),
         (),
     ),
     -4194: (
@@ -2125,43 +2108,37 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4196: (
-        "request",
+        "unsupported",
         False,
         False,
         "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        ("Only limit orders can be modified.",),
         (),
     ),
     -4197: (
-        "request",
+        "no_change",
         False,
         False,
         "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        ("The order already has these values; nothing to modify.",),
         (),
     ),
     -4198: (
-        "request",
+        "rate_limit",
         False,
         False,
-        "fix_request",
+        "stop",
         (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The order has been modified the most times allowed; cancel it and place a new one instead.",
         ),
         (),
     ),
     -4199: (
-        "request",
+        "order_rejected",
         False,
         False,
         "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        ("The symbol is not trading, so the order cannot be amended.",),
         (),
     ),
     -4200: (
@@ -2195,13 +2172,11 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4220: (
-        "request",
+        "account",
         False,
         False,
-        "fix_request",
-        (
-            "40xx (futures filters and other issues): a parameter of the request was refused; fix it before resending.",
-        ),
+        "stop",
+        ("The COIN-M position mode (dual side) must match the USDⓈ-M one; change both together.",),
         (),
     ),
 }

@@ -1325,11 +1325,13 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -1099: (
-        "not_found",
+        "auth",
         False,
         False,
-        "fix_request",
-        ("The order, record, product, user or other object named does not exist.",),
+        "stop",
+        (
+            "Not found, unauthenticated or unauthorized: the page does not say which, so it is treated as a credentials or permission problem for a person to look at.",
+        ),
         (),
     ),
     -1100: (
@@ -1413,11 +1415,13 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -1112: (
-        "request",
+        "order_rejected",
         False,
         False,
         "fix_request",
-        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (
+            "The book has no orders for this symbol, so the order cannot be matched now; do not resend it unchanged.",
+        ),
         (),
     ),
     -1114: (

@@ -1024,12 +1024,12 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -4078: (
-        "request",
-        False,
-        False,
-        "fix_request",
+        "server",
+        True,
+        True,
+        "reconcile",
         (
-            "3xxx-6xxx (options filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "'options internal error': the page does not say whether the request took effect, so an order is checked before it is resent.",
         ),
         (),
     ),

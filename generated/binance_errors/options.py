@@ -914,12 +914,12 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -3029: (
-        "request",
+        "server",
         False,
-        False,
-        "fix_request",
+        True,
+        "reconcile",
         (
-            "3xxx-6xxx (options filters and other issues): a parameter of the request was refused; fix it before resending.",
+            "The transfer is reported failed with no cause given; it may still be booked, and a transfer done twice moves money twice, so check the transfer history before resending.",
         ),
         (),
     ),

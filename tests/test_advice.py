@@ -490,6 +490,7 @@ def anchors_of(url: str, text: str) -> set[str]:
 def cited_sources() -> set[str]:
     annotations = read_annotations(ANNOTATIONS_PATH)
     cited = {rule.source for rule in annotations.rules if rule.source}
+    cited |= {rule.source for rule in annotations.messages if rule.source}
     return cited | {rule.source for rule in annotations.http if rule.source}
 
 

@@ -9,14 +9,13 @@ most: what is retried, what is reconciled before a resend, what stops.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import pytest
 
 from scraper.annotations import Resolved, read_annotations, resolve_spec
 from scraper.spec import read_spec
-from tests.conftest import ANNOTATIONS_PATH, SPEC_PATH, upstream_file
+from tests.conftest import ANNOTATIONS_PATH, SPEC_PATH
 
 
 @cache
@@ -146,36 +145,3 @@ def test_the_spot_checks_span_the_products() -> None:
         "margin",
         "wallet",
     }
-
-
-def saved_pages() -> dict[str, str]:
-    """The saved general-info pages, keyed by the URL in their front matter."""
-    folder = upstream_file("general-info", "INDEX.md").parent
-    pages = {}
-    for path in sorted(folder.glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        if found := re.search(r"^source_url: (\S+)$", text, re.MULTILINE):
-            pages[found.group(1)] = text
-    return pages
-
-
-def test_every_cited_anchor_exists_in_the_saved_page() -> None:
-    annotations = read_annotations(ANNOTATIONS_PATH)
-    sources = {rule.source for rule in annotations.rules if rule.source}
-    sources |= {rule.source for rule in annotations.http if rule.source}
-    pages = saved_pages()
-    for source in sorted(sources):
-        url, _, anchor = source.partition("#")
-        assert url in pages, f"no saved page for {source}"
-        assert anchor in anchors(url, pages[url]), f"no anchor {anchor!r} in {url}"
-
-
-def anchors(url: str, text: str) -> set[str]:
-    """The anchors of a saved page: its heading links, and its title (which has no link)."""
-    path = re.escape(url.removeprefix("https://developers.binance.com"))
-    linked = set(re.findall(rf"\]\({path}#(\S+) ", text))
-    titles = re.findall(r"^# (.+)$", text, re.MULTILINE)
-    slugs = {
-        re.sub(r"[^a-z0-9 -]", "", title.lower()).strip().replace(" ", "-") for title in titles
-    }
-    return (linked | slugs) - {""}

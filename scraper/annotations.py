@@ -156,6 +156,44 @@ class HttpRule:
 
 
 @dataclass(frozen=True)
+class MessageRule:
+    """A message rule (``$.messages[index]``): what a code's message containing a phrase means.
+
+    For codes whose messages mean different things (Spot's -2010 covers "Account
+    has insufficient balance" and "Order would immediately match and take"),
+    the runtime narrows the code's advice by the message it received.
+    """
+
+    index: int
+    reason: str
+    action: str
+    message_has: tuple[str, ...]
+    codes: tuple[int, ...] = ()
+    products: tuple[str, ...] = ()
+    category: str | None = None
+    retryable: bool | None = None
+    execution_unknown: bool | None = None
+    source: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"$.messages[{self.index}]"
+
+    def applies_to(self, product_id: str) -> bool:
+        return not self.products or product_id in self.products
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """The phrases as the runtime compares them."""
+        return tuple(dict.fromkeys(variant_key(phrase) for phrase in self.message_has))
+
+    def covers(self, code: int, message: str) -> bool:
+        """Whether the rule applies to ``message`` sent with ``code``."""
+        key = variant_key(message)
+        return (not self.codes or code in self.codes) and any(p in key for p in self.phrases)
+
+
+@dataclass(frozen=True)
 class Category:
     """A category: what it means, and the action its codes get unless a rule says otherwise."""
 
@@ -183,6 +221,7 @@ class Annotations:
     default: Default
     rules: tuple[Rule, ...]
     http: tuple[HttpRule, ...] = ()
+    messages: tuple[MessageRule, ...] = ()
 
     def category(self, name: str) -> Category | None:
         return next((c for c in self.categories if c.name == name), None)
@@ -223,6 +262,7 @@ class ProductAnnotations:
     default: Resolved
     universal: dict[int, Resolved]
     http: tuple[HttpRule, ...] = ()
+    messages: tuple[MessageRule, ...] = ()
 
 
 NO_ANNOTATIONS = Annotations(
@@ -292,6 +332,10 @@ def annotations_from_data(data: dict[str, Any]) -> Annotations:
         ),
         rules=tuple(rule_from_data(index, item) for index, item in enumerate(data["rules"])),
         http=tuple(http_rule_from_data(index, item) for index, item in enumerate(data["http"])),
+        messages=tuple(
+            message_rule_from_data(index, item)
+            for index, item in enumerate(data.get("messages", ()))
+        ),
     )
 
 
@@ -333,6 +377,21 @@ def http_rule_from_data(index: int, item: dict[str, Any]) -> HttpRule:
     )
 
 
+def message_rule_from_data(index: int, item: dict[str, Any]) -> MessageRule:
+    return MessageRule(
+        index=index,
+        reason=item["reason"],
+        action=item["action"],
+        message_has=tuple(item["message_has"]),
+        codes=tuple(item.get("codes", ())),
+        products=tuple(item.get("products", ())),
+        category=item.get("category"),
+        retryable=item.get("retryable"),
+        execution_unknown=item.get("execution_unknown"),
+        source=item.get("source"),
+    )
+
+
 def validate_rules(annotations: Annotations, origin: str) -> None:
     """What the schema cannot say about the file on its own."""
     actions = {name for name, _ in annotations.actions}
@@ -344,14 +403,13 @@ def validate_rules(annotations: Annotations, origin: str) -> None:
     for rule in annotations.rules:
         validate_rule(annotations, rule, actions, origin)
     for http in annotations.http:
-        check_action(http.action, actions, f"{http.where}.action", origin)
-        if http.category is not None:
-            check_category(annotations, http.category, f"{http.where}.category", origin)
+        check_rule_fields(annotations, http, actions, origin)
         if http.low > http.high:
             raise SpecError(
                 origin, f"{http.where}.status: lower bound first, got [{http.low}, {http.high}]"
             )
-        check_http_coherence(http, origin)
+    for message in annotations.messages:
+        check_rule_fields(annotations, message, actions, origin)
 
 
 def validate_rule(annotations: Annotations, rule: Rule, actions: set[str], origin: str) -> None:
@@ -395,8 +453,13 @@ def check_action(name: str, actions: set[str], where: str, origin: str) -> None:
         raise SpecError(origin, f"{where}: {name!r} is not an action ({', '.join(ACTIONS)})")
 
 
-def check_http_coherence(rule: HttpRule, origin: str) -> None:
-    """An HTTP rule's action must agree with the flags it sets."""
+def check_rule_fields(
+    annotations: Annotations, rule: HttpRule | MessageRule, actions: set[str], origin: str
+) -> None:
+    """An HTTP or message rule's action and category are declared and agree with its flags."""
+    check_action(rule.action, actions, f"{rule.where}.action", origin)
+    if rule.category is not None:
+        check_category(annotations, rule.category, f"{rule.where}.category", origin)
     problem = incoherence(rule.action, rule.retryable, rule.execution_unknown)
     if problem:
         raise SpecError(origin, f"{rule.where}: {problem}")
@@ -430,6 +493,11 @@ def check_against_spec(annotations: Annotations, spec: Spec, origin: str) -> Non
         check_products(rule.where, rule.products, products, origin)
     for http in annotations.http:
         check_products(http.where, http.products, products, origin)
+    for message in annotations.messages:
+        check_products(message.where, message.products, products, origin)
+        check_message_rule(
+            message, [products[p] for p in message.products] or list(products.values()), origin
+        )
     for rule in annotations.rules:
         scope = [products[p] for p in rule.products] or list(products.values())
         for position, code in enumerate(rule.codes):
@@ -500,6 +568,41 @@ def check_keywords(rule: Rule, scope: list[Product], origin: str) -> None:
             )
 
 
+def check_message_rule(rule: MessageRule, scope: list[Product], origin: str) -> None:
+    """Its codes exist in its products, and each phrase is in a message one of them sends."""
+    for position, code in enumerate(rule.codes):
+        if not any(product.error(code) for product in scope):
+            raise SpecError(
+                origin, f"{rule.where}.codes[{position}]: {code} is not a code of its products"
+            )
+    for position, phrase in enumerate(rule.message_has):
+        single = replace(rule, message_has=(phrase,))
+        if not any(
+            single.covers(code, message)
+            for product in scope
+            for code, message in code_messages(product)
+        ):
+            raise SpecError(
+                origin,
+                f"{rule.where}.message_has[{position}]: {phrase!r} is in no message of its codes",
+            )
+
+
+def code_messages(product: Product) -> list[tuple[int, str]]:
+    """Every (code, message) the product documents: its codes' messages and its tables' rows."""
+    pairs = [
+        (entry.code, message)
+        for entry in product.errors
+        for message in (*entry.messages, *(m for a in entry.aliases for m in a.messages))
+    ]
+    return pairs + [
+        (code, row.message)
+        for table in product.tables
+        for row in table.rows
+        for code in table.codes
+    ]
+
+
 # -- resolution ----------------------------------------------------------------
 
 
@@ -547,6 +650,7 @@ def resolve_product(
         default=resolve_code(annotations, [], 0, product_id=product.id, entry=None, origin=origin),
         universal=omitted,
         http=product_http_rules(annotations, product.id, origin),
+        messages=product_message_rules(annotations, product, origin),
     )
 
 
@@ -686,4 +790,28 @@ def product_http_rules(
                     f"{other.where}: covers the same responses of {product_id} as {rule.where};"
                     " give them different statuses or messages",
                 )
+    return tuple(rules)
+
+
+def product_message_rules(
+    annotations: Annotations, product: Product, origin: str
+) -> tuple[MessageRule, ...]:
+    """The message rules of ``product``: those naming codes first, then file order.
+
+    Two rules that cover the same documented message of the same code and
+    decide it differently are refused: the first would win silently.
+    """
+    rules = sorted(
+        (rule for rule in annotations.messages if rule.applies_to(product.id)),
+        key=lambda rule: (0 if rule.codes else 1, rule.index),
+    )
+    for code, message in code_messages(product):
+        covering = [rule for rule in rules if rule.covers(code, message)]
+        outcomes = {(r.category, r.retryable, r.execution_unknown, r.action) for r in covering}
+        if len(outcomes) > 1:
+            raise SpecError(
+                origin,
+                f"{covering[1].where}: decides {product.id} {code} {message!r} unlike"
+                f" {covering[0].where}; make their phrases or codes tell them apart",
+            )
     return tuple(rules)

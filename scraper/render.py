@@ -36,6 +36,7 @@ from scraper.annotations import (
     SAFE_METHODS,
     Annotations,
     HttpRule,
+    MessageRule,
     ProductAnnotations,
     Resolved,
     resolve_spec,
@@ -144,6 +145,7 @@ def environment() -> jinja2.Environment:
     env.filters["json_document"] = json_document
     env.filters["advice_fields"] = advice_fields
     env.filters["http_rule_fields"] = http_rule_fields
+    env.filters["message_rule_fields"] = message_rule_fields
     env.globals["anchor"] = anchor
     env.globals["spec_data"] = spec_to_data
     env.globals["messages_of"] = all_messages
@@ -152,6 +154,7 @@ def environment() -> jinja2.Environment:
     env.globals["importable_former_names"] = importable_former_names
     env.globals["advice_cell"] = advice_cell
     env.globals["http_rule_cell"] = http_rule_cell
+    env.globals["message_rule_cell"] = http_rule_cell
     return env
 
 
@@ -241,7 +244,7 @@ def advice_cell(resolved: Resolved) -> str:
     )
 
 
-def http_rule_cell(rule: HttpRule) -> str:
+def http_rule_cell(rule: HttpRule | MessageRule) -> str:
     """A Markdown table cell for an HTTP rule, like :func:`advice_cell`."""
     return advice_text(
         rule.action,
@@ -400,7 +403,36 @@ def product_annotations_data(annotations: ProductAnnotations) -> dict[str, Any]:
         ],
         "default": advice_data(annotations.default),
         "http_rules": [http_rule_data(rule) for rule in annotations.http],
+        "message_rules": [message_rule_data(rule) for rule in annotations.messages],
     }
+
+
+def message_rule_data(rule: MessageRule) -> dict[str, Any]:
+    """A message rule as data, its phrases in the form the runtimes compare."""
+    return {
+        "codes": list(rule.codes),
+        "message_has": list(rule.phrases),
+        "category": rule.category,
+        "retryable": rule.retryable,
+        "execution_unknown": rule.execution_unknown,
+        "action": rule.action,
+        "reason": rule.reason,
+        "source": rule.source,
+    }
+
+
+def message_rule_fields(rule: MessageRule) -> tuple[object, ...]:
+    """A message rule as the product module's tuple (``_advice.MessageRule``)."""
+    return (
+        rule.codes,
+        rule.phrases,
+        rule.category,
+        rule.retryable,
+        rule.execution_unknown,
+        rule.action,
+        rule.reason,
+        rule.source,
+    )
 
 
 def http_rule_data(rule: HttpRule) -> dict[str, Any]:

@@ -187,6 +187,37 @@ def test_universal_codes_keep_their_meaning_where_the_page_omits_them(package: M
     assert error.code == -1007 and error.execution_unknown and error.action == "reconcile"
 
 
+@pytest.mark.parametrize(
+    ("product", "msg", "category", "action"),
+    [
+        ("spot", "Account has insufficient balance for requested action.", "account", "stop"),
+        ("spot", "account has insufficient balance for requested action", "account", "stop"),
+        ("spot", "Order would immediately match and take.", "order_rejected", "fix_request"),
+        ("spot", "Duplicate order sent.", "order_rejected", "reconcile"),
+        ("spot", "Market is closed.", "order_rejected", "stop"),
+        ("spot", "This account may not place or cancel orders.", "account", "stop"),
+        ("spot", "Rest API trading is not enabled.", "unsupported", "fix_request"),
+        ("margin", "Account has insufficient balance for requested action.", "account", "stop"),
+        ("wallet", "Unknown order sent.", "not_found", "fix_request"),
+    ],
+)
+def test_a_message_narrows_a_code_whose_messages_differ(
+    package: ModuleType, product: str, msg: str, category: str, action: str
+) -> None:
+    error = respond(package, 400, body(-2010, msg), product=product, method="POST")
+    assert (error.category, error.action) == (category, action), error.reasons
+    base = getattr(package, product).annotation(-2010).reasons
+    assert error.reasons[-len(base) :] == base  # the message's reason, if any, comes first
+
+
+def test_message_rules_come_before_http_rules(package: ModuleType) -> None:
+    msg = "Account has insufficient balance for requested action."
+    error = respond(package, 503, body(-2010, msg), product="spot", method="POST")
+    assert error.category == "account"  # the message says what failed
+    assert error.action == "reconcile"  # the 5XX says it may have happened anyway
+    assert error.reason.startswith("HTTP 5XX")
+
+
 def test_the_method_turns_reconcile_into_retry_only_for_queries(package: ModuleType) -> None:
     advice = package.usdm.advice
     for method, action in [
@@ -459,6 +490,7 @@ def anchors_of(url: str, text: str) -> set[str]:
 def cited_sources() -> set[str]:
     annotations = read_annotations(ANNOTATIONS_PATH)
     cited = {rule.source for rule in annotations.rules if rule.source}
+    cited |= {rule.source for rule in annotations.messages if rule.source}
     return cited | {rule.source for rule in annotations.http if rule.source}
 
 

@@ -42,7 +42,10 @@ def product(product_id: str, *entries: tuple[int, str, str]) -> Product:
         title=product_id.upper(),
         source=Source(f"https://example.com/{product_id}", "html"),
         last_updated=None,
-        errors=tuple(ErrorEntry(code, name, section, ("m.",)) for code, name, section in entries),
+        errors=tuple(
+            ErrorEntry(code, name, section, ("Something went wrong.",))
+            for code, name, section in entries
+        ),
         tables=(),
     )
 
@@ -381,3 +384,174 @@ def test_annotations_for_a_product_the_spec_lacks(tmp_path: Path) -> None:
     assert result.returncode == 6
     assert "$.rules[0].products[0]: no product 'margin' in the spec" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+# -- keywords, universal codes, actions, HTTP and message rules ----------------------
+
+
+def test_keyword_rules_sit_between_codes_and_sections() -> None:
+    codes = resolve(
+        """\
+        - {section: 10xx general, category: server, reason: section}
+        - {name_has: [TOO_MANY], category: rate_limit, retryable: true, reason: named so}
+        - {message_has: ["WENT wrong"], products: [usdm], category: request, reason: says so}
+        - {codes: [-1003], products: [usdm], category: auth, reason: code}
+        """
+    )
+    assert codes["spot"][-1003].category == "rate_limit"  # keyword beats section
+    assert codes["spot"][-1003].action == "retry"
+    assert codes["usdm"][-1003].category == "auth"  # code beats keyword
+    assert codes["usdm"][-4005].category == "request"  # every message went wrong
+    assert codes["spot"][-1021].category == "server"
+
+
+def test_name_has_matches_whole_words_only() -> None:
+    codes = resolve("- {name_has: [MANY], category: rate_limit, reason: many}\n")
+    assert codes["spot"][-1003].category == "rate_limit"  # TOO_MANY_REQUESTS
+    problem = refused("- {name_has: [MAN], category: rate_limit, reason: a part of a word}\n")
+    assert problem == "$.rules[0].name_has[0]: 'MAN' selects no code of the spec"
+
+
+def test_universal_codes_reach_products_whose_page_omits_them() -> None:
+    spec = Spec((SPEC.products[0], product("options", (-1002, "UNAUTHORIZED", "10xx general"))))
+    annotations = load_annotations(
+        HEADER
+        + "rules:\n- {codes: [-1021], universal: true, category: timing, retryable: true, reason: t}\n",
+        "test.yaml",
+    )
+    resolved = resolve_spec(annotations, spec, "test.yaml")
+    assert resolved["spot"].universal == {}
+    assert resolved["options"].universal == {
+        -1021: Resolved("timing", True, False, "resync_and_retry", ("t",))
+    }
+    problem = refused(
+        "- {codes: [-1021], products: [spot], universal: true, category: timing, reason: t}\n"
+    )
+    assert (
+        problem == "$.rules[0].universal: only a shared codes rule (no products) can be universal"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rules", "problem"),
+    [
+        (
+            "- {codes: [-1003], execution_unknown: true, action: retry, reason: x}\n",
+            "$.rules[0]: action 'retry' for an execution-unknown error; it must be 'reconcile'"
+            " for spot -1003",
+        ),
+        (
+            "- {codes: [-1003], action: reconcile, reason: x}\n",
+            "$.rules[0]: action 'reconcile' for an error whose execution is known for spot -1003",
+        ),
+        (
+            "- {codes: [-1003], action: retry, reason: x}\n",
+            "$.rules[0]: action 'retry' for an error that is not retryable for spot -1003",
+        ),
+    ],
+)
+def test_an_action_must_agree_with_the_flags(rules: str, problem: str) -> None:
+    assert refused(rules) == problem
+
+
+def test_actions_follow_from_the_flags_and_the_category() -> None:
+    codes = resolve(
+        """\
+        - {codes: [-1021], products: [spot], category: timing, retryable: true, reason: clock}
+        - {codes: [-1003], products: [spot], category: request, reason: bad}
+        - {codes: [-1003], products: [usdm], category: request, action: stop, reason: explicit}
+        """
+    )
+    assert codes["spot"][-1021].action == "resync_and_retry"
+    assert codes["spot"][-1003].action == "fix_request"  # the category's action
+    assert codes["usdm"][-1003].action == "stop"
+
+
+def http_spec(http: str, messages: str = "") -> str:
+    return HEADER.replace("http: []\n", http) + messages + "rules: []\n"
+
+
+def test_http_rules_sort_most_specific_first() -> None:
+    text = http_spec(
+        """\
+http:
+- {status: [500, 599], execution_unknown: true, action: reconcile, reason: any 5xx}
+- {status: 503, messages: [Service Unavailable.], execution_unknown: false, retryable: true, action: retry, reason: variant}
+- {status: 503, products: [usdm], execution_unknown: true, action: reconcile, reason: any 503}
+"""
+    )
+    resolved = resolve_spec(load_annotations(text, "a.yaml"), SPEC, "a.yaml")
+    assert [rule.reason for rule in resolved["usdm"].http] == ["variant", "any 503", "any 5xx"]
+    assert [rule.reason for rule in resolved["spot"].http] == ["variant", "any 5xx"]
+    assert resolved["spot"].http[0].variants == ("service unavailable",)
+
+
+@pytest.mark.parametrize(
+    ("http", "problem"),
+    [
+        (
+            "http:\n- {status: 503, action: retry, retryable: true, reason: a}\n"
+            "- {status: 503, products: [spot], action: stop, reason: b}\n",
+            "$.http[1]: covers the same responses of spot as $.http[0]",
+        ),
+        (
+            "http:\n- {status: 503, action: reconcile, execution_unknown: false, reason: a}\n",
+            "$.http[0]: action 'reconcile' for an error whose execution is known",
+        ),
+        (
+            "http:\n- {status: [599, 500], action: stop, reason: a}\n",
+            "$.http[0].status: lower bound first, got [599, 500]",
+        ),
+        (
+            "http:\n- {status: 503, action: stop, category: weather, reason: a}\n",
+            "$.http[0].category: category 'weather' is not declared",
+        ),
+        (
+            "http:\n- {status: 503, products: [moon], action: stop, reason: a}\n",
+            "$.http[0].products[0]: no product 'moon' in the spec",
+        ),
+    ],
+)
+def test_http_rules_are_checked(http: str, problem: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        resolve_spec(load_annotations(http_spec(http), "a.yaml"), SPEC, "a.yaml")
+    assert raised.value.problem.startswith(problem), raised.value.problem
+
+
+@pytest.mark.parametrize(
+    ("messages", "problem"),
+    [
+        (
+            "messages:\n- {message_has: [nowhere to be seen], action: stop, reason: a}\n",
+            "$.messages[0].message_has[0]: 'nowhere to be seen' is in no message of its codes",
+        ),
+        (
+            "messages:\n- {message_has: [went wrong], codes: [-9999], action: stop, reason: a}\n",
+            "$.messages[0].codes[0]: -9999 is not a code of its products",
+        ),
+        (
+            "messages:\n- {message_has: [wrong], action: stop, reason: a}\n"
+            "- {message_has: [Went Wrong.], codes: [-1003], action: fix_request, reason: b}\n",
+            "$.messages[0]: decides spot -1003 'Something went wrong.' unlike $.messages[1]",
+        ),
+        (
+            "messages:\n- {message_has: [wrong], action: retry, retryable: false, reason: a}\n",
+            "$.messages[0]: action 'retry' for an error that is not retryable",
+        ),
+    ],
+)
+def test_message_rules_are_checked(messages: str, problem: str) -> None:
+    with pytest.raises(SpecError) as raised:
+        resolve_spec(load_annotations(http_spec("http: []\n", messages), "a.yaml"), SPEC, "a.yaml")
+    assert raised.value.problem.startswith(problem), raised.value.problem
+
+
+def test_message_rules_naming_codes_come_first() -> None:
+    text = http_spec(
+        "http: []\n",
+        "messages:\n- {message_has: [wrong], action: stop, reason: any}\n"
+        "- {message_has: [wrong], codes: [-1021], action: stop, reason: code}\n",
+    )
+    resolved = resolve_spec(load_annotations(text, "a.yaml"), SPEC, "a.yaml")
+    assert [rule.reason for rule in resolved["spot"].messages] == ["code", "any"]
+    assert resolved["spot"].messages[0].phrases == ("wrong",)

@@ -11,7 +11,7 @@ from binance_errors._runtime import MessageTable, TableRow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from binance_errors._advice import Annotation, HttpRule
+    from binance_errors._advice import Annotation, HttpRule, MessageRule
     from binance_errors._matching import MessageMatch, MessageMatcher
 
     _Fields = tuple[str, bool, bool, str, tuple[str, ...], tuple[str, ...]]
@@ -254,18 +254,25 @@ def advice(
 ) -> "Annotation":
     """What to do about ``code`` in one response: its annotation, adjusted to the response.
 
-    ``http_status`` and ``msg`` (the error's message, or the body's text when
-    it is not JSON) select this product's HTTP rules (``HTTP_RULES``);
-    ``method`` turns an execution-unknown ``reconcile`` into ``retry`` for a
-    request that only reads (GET). ``code`` None is a response without a
-    usable code. Never raises for any ``code``, status or text.
+    ``msg`` (the error's message, or the body's text when it is not JSON)
+    selects this product's message rules (``MESSAGE_RULES``: what one of a
+    code's messages means when they differ); ``http_status`` and ``msg`` its
+    HTTP rules (``HTTP_RULES``); ``method`` turns an execution-unknown
+    ``reconcile`` into ``retry`` for a request that only reads (GET). ``code``
+    None is a response without a usable code. Never raises for any ``code``,
+    status or text.
     """
     from binance_errors._advice import NO_CODE_ANNOTATION, advise
 
     base = NO_CODE_ANNOTATION if code is None else annotation(code)
-    texts = (msg,) if isinstance(msg, str) else ()
     return advise(
-        base, HTTP_RULES, status=http_status, texts=texts, method=method, has_code=code is not None
+        base,
+        code=code,
+        texts=(msg,) if isinstance(msg, str) else (),
+        status=http_status,
+        method=method,
+        message_rules=MESSAGE_RULES,
+        http_rules=HTTP_RULES,
     )
 
 
@@ -1222,11 +1229,13 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -1112: (
-        "request",
+        "order_rejected",
         False,
         False,
         "fix_request",
-        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (
+            "The book has no orders for this symbol, so the order cannot be matched now; do not resend it unchanged.",
+        ),
         (),
     ),
     -1114: (
@@ -1899,6 +1908,81 @@ _DEFAULT_ANNOTATION: "_Fields" = (
     ("No rule covers this code; handle it as a failure that needs a look.",),
     (),
 )
+
+MESSAGE_RULES: "tuple[MessageRule, ...]" = (
+    (
+        (),
+        ("insufficient balance",),
+        "account",
+        None,
+        None,
+        "stop",
+        "Not enough funds for the order; the balance must change before it can succeed.",
+        None,
+    ),
+    (
+        (),
+        (
+            "is disabled on this account",
+            "may not place or cancel orders",
+            "is not permitted for this account",
+            "is restricted for this account",
+        ),
+        "account",
+        None,
+        None,
+        "stop",
+        "The account may not do this (trading ability, permissions or restrictions); a person must change it, resending cannot help.",
+        None,
+    ),
+    (
+        (),
+        ("market is closed",),
+        "order_rejected",
+        None,
+        None,
+        "stop",
+        "The symbol is not trading (halted, in a break or delisted); check its status in exchangeInfo before sending orders again.",
+        None,
+    ),
+    (
+        (),
+        ("duplicate order sent",),
+        "order_rejected",
+        False,
+        True,
+        "reconcile",
+        "The clientOrderId is already in use, so an order with it was placed (perhaps the one whose answer was lost); query it rather than send another.",
+        None,
+    ),
+    (
+        (),
+        ("unknown order sent",),
+        "not_found",
+        None,
+        None,
+        "fix_request",
+        "The order named does not exist (any more); it may have been filled or cancelled already, so refresh the order's state.",
+        None,
+    ),
+    (
+        (),
+        ("api trading is not enabled",),
+        "unsupported",
+        None,
+        None,
+        "fix_request",
+        "This server does not take orders over this API (REST, WebSocket or FIX); send the order through an API where trading is enabled.",
+        None,
+    ),
+)
+"""What a message means when a code's messages differ in meaning, most specific first.
+
+Each rule: the codes it covers (empty: every code), the phrases one of which
+the message contains (lower case, whitespace collapsed), the category,
+retryable, execution_unknown (None: the code's), the action, the reason and
+the page it cites (or None). See ``advice``.
+"""
 
 HTTP_RULES: "tuple[HttpRule, ...]" = (
     (

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Optional
 
+    RuleFields = tuple[Optional[str], Optional[bool], Optional[bool], str, str, Optional[str]]
+    """What a rule sets: category, retryable, execution_unknown (None: unchanged), the
+    action, the reason, the cited source (or None)."""
     HttpRule = tuple[
         int,
         int,
@@ -31,8 +34,20 @@ if TYPE_CHECKING:
         Optional[str],
     ]
     """(lowest status, highest status, message variants as :func:`variant_key` writes them
-    (empty: any message), category for a response without a usable code (None: unchanged),
-    retryable, execution_unknown (None: unchanged), action, reason, cited source or None)."""
+    (empty: any message), then :data:`RuleFields`; its category applies only to a response
+    without a usable code)."""
+    MessageRule = tuple[
+        tuple[int, ...],
+        tuple[str, ...],
+        Optional[str],
+        Optional[bool],
+        Optional[bool],
+        str,
+        str,
+        Optional[str],
+    ]
+    """(the codes it covers (empty: all), phrases as :func:`variant_key` writes them, then
+    :data:`RuleFields`)."""
 
 ACTIONS = ("retry", "resync_and_retry", "reconcile", "fix_request", "stop")
 """Every action, from the least to the most drastic (see README, "What to do")."""
@@ -132,6 +147,26 @@ def variant_key(text: str) -> str:
     return " ".join(text.split()).rstrip(". ").lower()
 
 
+def find_message_rule(
+    rules: "Iterable[MessageRule]", code: "int | None", texts: "Iterable[str]"
+) -> "MessageRule | None":
+    """The first rule (they come most specific first) whose phrase a text contains, for ``code``.
+
+    A rule with codes covers those codes only; texts and phrases are compared
+    as :func:`variant_key` writes them, the phrase anywhere in the text.
+    """
+    keys = [variant_key(text) for text in texts if text]
+    if code is None or not keys:
+        return None
+    for rule in rules:
+        codes, phrases = rule[0], rule[1]
+        if codes and code not in codes:
+            continue
+        if any(phrase in key for phrase in phrases for key in keys):
+            return rule
+    return None
+
+
 def find_http_rule(
     rules: "Iterable[HttpRule]", status: "int | None", texts: "Iterable[str]"
 ) -> "HttpRule | None":
@@ -152,41 +187,66 @@ def find_http_rule(
 
 def advise(
     base: Annotation,
-    rules: "Iterable[HttpRule]",
     *,
-    status: "int | None" = None,
+    code: "int | None" = None,
     texts: "Iterable[str]" = (),
+    status: "int | None" = None,
     method: "str | None" = None,
-    has_code: bool = True,
+    message_rules: "Iterable[MessageRule]" = (),
+    http_rules: "Iterable[HttpRule]" = (),
 ) -> Annotation:
-    """``base`` adjusted to a response: its HTTP status and message, then the request's method.
+    """``base`` (a code's annotation) adjusted to one response, in three steps.
 
-    The first matching HTTP rule sets ``retryable``, ``execution_unknown`` and
-    ``action`` where it gives them, and ``category`` when the response had no
-    usable code (``has_code`` false); its reason and source come first. Then,
-    when the action is ``reconcile`` only because the outcome is unknown, a
-    method in :data:`SAFE_METHODS` turns it into ``retry``: a query can be
-    resent. An unknown method (None) keeps ``reconcile``, the safe choice for
-    an order.
+    1. The first message rule for ``code`` whose phrase the message contains
+       (a code whose messages mean different things, such as Spot's -2010
+       "insufficient balance" and "would immediately match") sets the fields
+       it gives.
+    2. The first HTTP rule covering ``status`` (and, where it lists variants,
+       the message) sets ``retryable``, ``execution_unknown`` and ``action``
+       where it gives them, and ``category`` when the response had no usable
+       code (``code`` None).
+    3. When the action is ``reconcile`` because the outcome is unknown, a
+       method in :data:`SAFE_METHODS` turns it into ``retry``: a query can be
+       resent. An unknown method (None) keeps ``reconcile``, the safe choice
+       for an order.
+
+    Each step's reason and source come before the earlier ones.
     """
-    category, retryable, unknown = base.category, base.retryable, base.execution_unknown
-    action, reasons, sources = base.action, base.reasons, base.sources
-    rule = find_http_rule(rules, status, texts)
-    if rule is not None:
-        _, _, _, rule_category, rule_retryable, rule_unknown, action, reason, source = rule
-        if not has_code and rule_category is not None:
-            category = rule_category
-        if rule_retryable is not None:
-            retryable = rule_retryable
-        if rule_unknown is not None:
-            unknown = rule_unknown
-        reasons = (reason, *reasons)
-        if source is not None:
-            sources = (source, *(s for s in sources if s != source))
-    if action == "reconcile" and unknown and is_safe_method(method):
-        action = "retry"
-        reasons = (f"{str(method).upper()} only reads, so resending it is safe.", *reasons)
-    return Annotation(category, retryable, unknown, action, reasons, sources)
+    texts = tuple(texts)
+    advice = base
+    message_rule = find_message_rule(message_rules, code, texts)
+    if message_rule is not None:
+        advice = apply_rule(advice, message_rule[2:], set_category=True)
+    http_rule = find_http_rule(http_rules, status, texts)
+    if http_rule is not None:
+        advice = apply_rule(advice, http_rule[3:], set_category=code is None)
+    if advice.action == "reconcile" and advice.execution_unknown and is_safe_method(method):
+        reason = f"{str(method).upper()} only reads, so resending it is safe."
+        advice = Annotation(
+            advice.category,
+            advice.retryable,
+            advice.execution_unknown,
+            "retry",
+            (reason, *advice.reasons),
+            advice.sources,
+        )
+    return advice
+
+
+def apply_rule(advice: Annotation, fields: "RuleFields", *, set_category: bool) -> Annotation:
+    """``advice`` with a rule's fields (those it gives) set, its reason and source first."""
+    category, retryable, unknown, action, reason, source = fields
+    sources = advice.sources
+    if source is not None:
+        sources = (source, *(s for s in sources if s != source))
+    return Annotation(
+        category if set_category and category is not None else advice.category,
+        advice.retryable if retryable is None else retryable,
+        advice.execution_unknown if unknown is None else unknown,
+        action,
+        (reason, *advice.reasons),
+        sources,
+    )
 
 
 def is_safe_method(method: "str | None") -> bool:

@@ -88,7 +88,7 @@ def test_a_look_alike_with_other_types_gives_none(package: ModuleType) -> None:
     broken.status_code, broken.error_code, broken.header = 400, -2010, 42  # headers not a mapping
     broken.error_message = "Account has insufficient balance for requested action."
     error = package.BinanceAPIError.from_exception(broken)  # never raises for what it is given
-    assert int(error.code) == -2010 and error.headers == {} and error.action == "fix_request"
+    assert int(error.code) == -2010 and error.headers == {} and error.action == "stop"
 
 
 def test_not_an_exception_is_the_callers_bug(package: ModuleType) -> None:

@@ -76,6 +76,11 @@ def test_anything_else_is_none(package: ModuleType, url: object) -> None:
 def test_a_port_case_and_no_scheme_change_nothing(package: ModuleType) -> None:
     assert package.product_for_url("HTTP://FAPI.Binance.COM:8443/fapi/v1/order") == "usdm"
     assert package.product_for_url("dapi.binance.com/dapi/v1/order") == "coinm"
+    assert package.product_for_url("https://user:pw@fapi.binance.com/fapi/v1/order") == "usdm"
+    assert (
+        package.product_for_url("https://api.binance.com/sapi/v1/userDataStream/isolated")
+        == "margin"
+    )
 
 
 def test_from_response_uses_the_url_when_no_product_is_given(package: ModuleType) -> None:

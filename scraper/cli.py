@@ -31,6 +31,7 @@ from scraper.fetch import FetchPolicy, fetch
 from scraper.merge import check_shrink
 from scraper.model import Product, Spec
 from scraper.parse import FORMATS, parse_document
+from scraper.release import RELEASE_PATH, read_release
 from scraper.render import render_all
 from scraper.sources import SOURCES_PATH, ProductSource, find_source, load_sources
 from scraper.spec import dump_spec, product_from_page, read_spec, with_product
@@ -215,6 +216,7 @@ def add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="accept a page that lost over 10%% of the live codes, a section or a table",
     )
     add_annotations_option(command)
+    add_release_option(command)
     command.set_defaults(handler=run_update_command, parser=command)
 
 
@@ -261,7 +263,18 @@ def add_render_options(command: argparse.ArgumentParser) -> None:
     """What ``generate`` and ``check`` render from, and where the tree lives."""
     command.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
     add_annotations_option(command)
+    add_release_option(command)
     command.add_argument("--out", type=Path, default=DEFAULT_OUT)
+
+
+def add_release_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--release",
+        type=Path,
+        default=RELEASE_PATH,
+        metavar="FILE",
+        help="the release file: data_version and post (default: templates/release.yaml)",
+    )
 
 
 def add_annotations_option(command: argparse.ArgumentParser) -> None:
@@ -403,6 +416,7 @@ def run_update_command(args: argparse.Namespace) -> int:
         allow_shrink=args.allow_shrink,
         pr_body_path=args.pr_body,
         changelog_path=args.changelog,
+        release_path=args.release,
     )
     report_update(run, args)
     return run.update.exit_code
@@ -428,11 +442,6 @@ def report_update(run: UpdateRun, args: argparse.Namespace) -> None:
     before, after = run.versions
     if before != after:
         print(f"version {before} -> {after}")
-    elif run.spec_changed:
-        print(
-            f"note: the data changed but the version stays {after}; if {after} is released"
-            " already, raise 'post' in templates/release.yaml before releasing again"
-        )
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -449,7 +458,7 @@ def rendered_tree(args: argparse.Namespace) -> dict[str, str]:
     """The tree ``--spec`` and its annotations render to, as ``generate`` would write it."""
     spec = read_spec(args.spec)
     annotations, origin = annotations_of(args)
-    return render_all(spec, annotations, origin)
+    return render_all(spec, annotations, origin, read_release(args.release))
 
 
 def run_generate(args: argparse.Namespace) -> int:

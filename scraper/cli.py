@@ -28,9 +28,10 @@ from scraper.exceptions import (
     printable,
 )
 from scraper.fetch import FetchPolicy, fetch
+from scraper.language import parse_english_document
 from scraper.merge import check_shrink
 from scraper.model import Product, Spec
-from scraper.parse import FORMATS, parse_document
+from scraper.parse import FORMATS
 from scraper.release import RELEASE_PATH, read_release
 from scraper.render import render_all
 from scraper.sources import SOURCES_PATH, ProductSource, find_source, load_sources
@@ -343,7 +344,8 @@ def scrape_product(
 
     Refuses (before reading anything) to replace an entry of ``existing``
     that carries added/removed history, unless ``--force``; refuses a page
-    that lost too much of the entry (the shrink guard), unless ``--allow-shrink``.
+    not in English, and one that lost too much of the entry (the shrink
+    guard), unless ``--allow-shrink``.
     """
     previous = existing.product(entry.id)
     if previous is not None and not args.force and has_history(previous.errors):
@@ -354,7 +356,7 @@ def scrape_product(
         )
     source, fmt = page_source(entry, args)
     document = fetch(source, policy_of(args))
-    page = parse_document(document.text, fmt, document.origin)
+    page = parse_english_document(document.text, fmt, document.origin)
     product = product_from_page(page, entry.id, entry.title, entry.source)
     if not args.allow_shrink:
         check_shrink(previous, product, document.origin)

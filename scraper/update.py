@@ -2,10 +2,11 @@
 
 For every product asked for, :func:`update_spec` reads its page (the
 registry's ``url``, then its ``fallback`` when the first cannot be read or
-understood; or the one source given on the command line), refuses a page
-that shrank (:func:`scraper.merge.check_shrink`) unless allowed, and merges
-it into the committed product (:func:`scraper.merge.merge_product`). A
-product that fails is reported and left as it was; the others go on.
+understood, or is not in English (:mod:`scraper.language`); or the one source
+given on the command line), refuses a page that shrank
+(:func:`scraper.merge.check_shrink`) unless allowed, and merges it into the
+committed product (:func:`scraper.merge.merge_product`). A product that fails
+is reported and left as it was; the others go on.
 
 :func:`run_update` computes everything in memory first (the new spec, every
 file of ``generated/``, the release file's next ``post``, the changelog, the
@@ -26,9 +27,9 @@ from scraper.changelog import add_entry, changelog_bullets
 from scraper.diff import SpecDiff, diff_specs, summary_line, to_markdown
 from scraper.exceptions import FetchError, OutputError, PageError, ScraperError
 from scraper.fetch import FetchPolicy, fetch
+from scraper.language import parse_english_document
 from scraper.merge import check_shrink, merge_product
 from scraper.model import Product, Spec
-from scraper.parse import parse_document
 from scraper.release import (
     RELEASE_PATH,
     Release,
@@ -117,7 +118,7 @@ def read_product(job: Job, policy: FetchPolicy) -> tuple[Product, str, tuple[Scr
     for attempt in job.attempts:
         try:
             document = fetch(attempt.location, policy)
-            page = parse_document(document.text, attempt.format, document.origin)
+            page = parse_english_document(document.text, attempt.format, document.origin)
         except (FetchError, PageError) as exc:
             failed.append(exc)
             continue

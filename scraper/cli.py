@@ -28,8 +28,8 @@ from scraper.exceptions import (
     printable,
 )
 from scraper.fetch import FetchPolicy, fetch
+from scraper.guards import Allowed, check_page
 from scraper.language import parse_english_document
-from scraper.merge import check_shrink
 from scraper.model import Product, Spec
 from scraper.parse import FORMATS
 from scraper.release import RELEASE_PATH, read_release
@@ -159,10 +159,33 @@ def add_scrape(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--force", action="store_true", help="replace a product that carries history"
     )
-    command.add_argument(
-        "--allow-shrink", action="store_true", help="accept a page that lost many codes"
-    )
+    add_guard_options(command)
     command.set_defaults(handler=run_scrape, usage_error=command.error)
+
+
+def add_guard_options(command: argparse.ArgumentParser) -> None:
+    """The flags that let a page through a guard, once a human has looked at it."""
+    command.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accept a page that lost over 10%% of the live codes, a section or a table",
+    )
+    command.add_argument(
+        "--allow-rewrite",
+        action="store_true",
+        help="accept a page that changes the messages or names of over 25%% of the codes it"
+        " keeps, or renames most sections or tables",
+    )
+    command.add_argument(
+        "--allow-replace",
+        action="store_true",
+        help="accept a page that shares under a third of its codes with the product"
+        " (another product's page)",
+    )
+
+
+def allowed_of(args: argparse.Namespace) -> Allowed:
+    return Allowed(args.allow_shrink, args.allow_rewrite, args.allow_replace)
 
 
 UPDATE_EPILOG = """\
@@ -211,11 +234,7 @@ def add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help="add the summary under the new version's heading in this changelog",
     )
-    command.add_argument(
-        "--allow-shrink",
-        action="store_true",
-        help="accept a page that lost over 10%% of the live codes, a section or a table",
-    )
+    add_guard_options(command)
     add_annotations_option(command)
     add_release_option(command)
     command.set_defaults(handler=run_update_command, parser=command)
@@ -344,8 +363,8 @@ def scrape_product(
 
     Refuses (before reading anything) to replace an entry of ``existing``
     that carries added/removed history, unless ``--force``; refuses a page
-    not in English, and one that lost too much of the entry (the shrink
-    guard), unless ``--allow-shrink``.
+    not in English, and one the guards refuse (another product's page, one
+    that lost or rewrote too much of the entry), unless ``--allow-*``.
     """
     previous = existing.product(entry.id)
     if previous is not None and not args.force and has_history(previous.errors):
@@ -358,8 +377,7 @@ def scrape_product(
     document = fetch(source, policy_of(args))
     page = parse_english_document(document.text, fmt, document.origin)
     product = product_from_page(page, entry.id, entry.title, entry.source)
-    if not args.allow_shrink:
-        check_shrink(previous, product, document.origin)
+    check_page(previous, product, document.origin, allowed_of(args))
     return product, document.origin
 
 
@@ -416,6 +434,8 @@ def run_update_command(args: argparse.Namespace) -> int:
         annotations_origin=origin,
         policy=policy_of(args),
         allow_shrink=args.allow_shrink,
+        allow_rewrite=args.allow_rewrite,
+        allow_replace=args.allow_replace,
         pr_body_path=args.pr_body,
         changelog_path=args.changelog,
         release_path=args.release,

@@ -3,10 +3,10 @@
 For every product asked for, :func:`update_spec` reads its page (the
 registry's ``url``, then its ``fallback`` when the first cannot be read or
 understood, or is not in English (:mod:`scraper.language`); or the one source
-given on the command line), refuses a page that shrank
-(:func:`scraper.merge.check_shrink`) unless allowed, and merges it into the
-committed product (:func:`scraper.merge.merge_product`). A product that fails
-is reported and left as it was; the others go on.
+given on the command line), refuses a page that is another product's, shrank
+or rewrites too much (:func:`scraper.guards.check_page`) unless allowed, and
+merges it into the committed product (:func:`scraper.merge.merge_product`). A
+product that fails is reported and left as it was; the others go on.
 
 :func:`run_update` computes everything in memory first (the new spec, every
 file of ``generated/``, the release file's next ``post``, the changelog, the
@@ -27,8 +27,9 @@ from scraper.changelog import add_entry, changelog_bullets
 from scraper.diff import SpecDiff, diff_specs, summary_line, to_markdown
 from scraper.exceptions import FetchError, OutputError, PageError, ScraperError
 from scraper.fetch import FetchPolicy, fetch
+from scraper.guards import Allowed, check_page
 from scraper.language import parse_english_document
-from scraper.merge import check_shrink, merge_product
+from scraper.merge import merge_product
 from scraper.model import Product, Spec
 from scraper.release import (
     RELEASE_PATH,
@@ -136,9 +137,16 @@ def update_spec(
     date: str,
     policy: FetchPolicy | None = None,
     allow_shrink: bool = False,
+    *,
+    allow_rewrite: bool = False,
+    allow_replace: bool = False,
 ) -> SpecUpdate:
-    """``spec`` with every job's product merged in; a failing product is left as it was."""
+    """``spec`` with every job's product merged in; a failing product is left as it was.
+
+    ``allow_*`` let a page through the guard of that name (:mod:`scraper.guards`).
+    """
     policy = policy or FetchPolicy()
+    allowed = Allowed(shrink=allow_shrink, rewrite=allow_rewrite, replace=allow_replace)
     new = spec
     updated: list[Updated] = []
     failures: list[Failure] = []
@@ -146,8 +154,7 @@ def update_spec(
         try:
             fresh, origin, skipped = read_product(job, policy)
             old = new.product(job.entry.id)
-            if not allow_shrink:
-                check_shrink(old, fresh, origin)
+            check_page(old, fresh, origin, allowed)
             merged = merge_product(old, fresh, date)
         except ScraperError as exc:
             failures.append(Failure(job.entry.id, exc))
@@ -239,6 +246,8 @@ def run_update(
     annotations_origin: str = "annotations",
     policy: FetchPolicy | None = None,
     allow_shrink: bool = False,
+    allow_rewrite: bool = False,
+    allow_replace: bool = False,
     pr_body_path: Path | None = None,
     changelog_path: Path | None = None,
     release_path: Path = RELEASE_PATH,
@@ -259,7 +268,15 @@ def run_update(
     """
     release = read_release(release_path, missing_ok=True)
     spec = read_spec(spec_path, missing_ok=True)
-    update = update_spec(spec, jobs, date, policy, allow_shrink)
+    update = update_spec(
+        spec,
+        jobs,
+        date,
+        policy,
+        allow_shrink,
+        allow_rewrite=allow_rewrite,
+        allow_replace=allow_replace,
+    )
     trees: list[Tree] = []
     new_release = next_release(spec, update.new, release) if update.new != spec else release
     versions = (package_version(spec, release), package_version(update.new, new_release))

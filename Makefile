@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# binance-connector and python-binance both install a top-level `binance`
+# package: the connector goes into a directory of its own, which only the
+# subprocess that tests it puts on sys.path (tests/test_clients.py).
+CONNECTOR := $(VENV)/binance-connector
+CONNECTOR_REQUIREMENTS := tests/clients/binance-connector.txt
 PY := $(BIN)/python
 SPEC ?= spec/errors.yaml
 SOURCE ?= ../shared/upstream/captures/spot-html-1.txt
@@ -29,11 +34,14 @@ help: ## list the targets, one line each
 	@echo "binance-error-codes: every chore is one target; those that need the tooling create .venv first"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONNECTOR_REQUIREMENTS)
 	@echo "==> creating $(VENV) and installing the tooling (dependency group 'dev')"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
 	$(PY) -m pip install --quiet --group dev
+	@echo "==> installing binance-connector apart, into $(CONNECTOR) (its 'binance' package is python-binance's name)"
+	rm -rf $(CONNECTOR)
+	$(PY) -m pip install --quiet --no-deps --target $(CONNECTOR) --requirement $(CONNECTOR_REQUIREMENTS)
 	@touch $(STAMP)
 
 generate: $(STAMP) ## render spec/errors.yaml into generated/

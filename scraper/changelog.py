@@ -2,9 +2,10 @@
 
 The update job adds to it (``update --changelog CHANGELOG.md``): the summary
 of its pull-request body, one bullet per changed product, under a heading for
-the version the update produces (``## 2026.5.18``). The heading goes above
-every other version's; a version that already has a heading (the data changed
-without a newer date) gets the new bullets at the top of its list. A bullet
+the version the update produces (``## 2026.5.18``, or ``## 2026.5.18.post1``
+when the data changed without a newer date). The heading goes above every
+other version's; a version that already has a heading (a maintainer wrote it
+first) gets the new bullets at the top of its list. A bullet
 that is already there is not added twice, so applying the same update again
 changes nothing. Everything above the first version heading (the title and
 any introduction) is kept as it is.

@@ -28,9 +28,11 @@ from scraper.exceptions import (
     printable,
 )
 from scraper.fetch import FetchPolicy, fetch
-from scraper.merge import check_shrink
+from scraper.guards import Allowed, check_page
+from scraper.language import parse_english_document
 from scraper.model import Product, Spec
-from scraper.parse import FORMATS, parse_document
+from scraper.parse import FORMATS
+from scraper.release import RELEASE_PATH, read_release
 from scraper.render import render_all
 from scraper.sources import SOURCES_PATH, ProductSource, find_source, load_sources
 from scraper.spec import dump_spec, product_from_page, read_spec, with_product
@@ -157,10 +159,33 @@ def add_scrape(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--force", action="store_true", help="replace a product that carries history"
     )
-    command.add_argument(
-        "--allow-shrink", action="store_true", help="accept a page that lost many codes"
-    )
+    add_guard_options(command)
     command.set_defaults(handler=run_scrape, usage_error=command.error)
+
+
+def add_guard_options(command: argparse.ArgumentParser) -> None:
+    """The flags that let a page through a guard, once a human has looked at it."""
+    command.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="accept a page that lost over 10%% of the live codes, a section or a table",
+    )
+    command.add_argument(
+        "--allow-rewrite",
+        action="store_true",
+        help="accept a page that changes the messages or names of over 25%% of the codes it"
+        " keeps, or renames most sections or tables",
+    )
+    command.add_argument(
+        "--allow-replace",
+        action="store_true",
+        help="accept a page that shares under a third of its codes with the product"
+        " (another product's page)",
+    )
+
+
+def allowed_of(args: argparse.Namespace) -> Allowed:
+    return Allowed(args.allow_shrink, args.allow_rewrite, args.allow_replace)
 
 
 UPDATE_EPILOG = """\
@@ -209,12 +234,9 @@ def add_update(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help="add the summary under the new version's heading in this changelog",
     )
-    command.add_argument(
-        "--allow-shrink",
-        action="store_true",
-        help="accept a page that lost over 10%% of the live codes, a section or a table",
-    )
+    add_guard_options(command)
     add_annotations_option(command)
+    add_release_option(command)
     command.set_defaults(handler=run_update_command, parser=command)
 
 
@@ -261,7 +283,18 @@ def add_render_options(command: argparse.ArgumentParser) -> None:
     """What ``generate`` and ``check`` render from, and where the tree lives."""
     command.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
     add_annotations_option(command)
+    add_release_option(command)
     command.add_argument("--out", type=Path, default=DEFAULT_OUT)
+
+
+def add_release_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--release",
+        type=Path,
+        default=RELEASE_PATH,
+        metavar="FILE",
+        help="the release file: data_version and post (default: templates/release.yaml)",
+    )
 
 
 def add_annotations_option(command: argparse.ArgumentParser) -> None:
@@ -330,7 +363,8 @@ def scrape_product(
 
     Refuses (before reading anything) to replace an entry of ``existing``
     that carries added/removed history, unless ``--force``; refuses a page
-    that lost too much of the entry (the shrink guard), unless ``--allow-shrink``.
+    not in English, and one the guards refuse (another product's page, one
+    that lost or rewrote too much of the entry), unless ``--allow-*``.
     """
     previous = existing.product(entry.id)
     if previous is not None and not args.force and has_history(previous.errors):
@@ -341,10 +375,9 @@ def scrape_product(
         )
     source, fmt = page_source(entry, args)
     document = fetch(source, policy_of(args))
-    page = parse_document(document.text, fmt, document.origin)
+    page = parse_english_document(document.text, fmt, document.origin)
     product = product_from_page(page, entry.id, entry.title, entry.source)
-    if not args.allow_shrink:
-        check_shrink(previous, product, document.origin)
+    check_page(previous, product, document.origin, allowed_of(args))
     return product, document.origin
 
 
@@ -401,8 +434,11 @@ def run_update_command(args: argparse.Namespace) -> int:
         annotations_origin=origin,
         policy=policy_of(args),
         allow_shrink=args.allow_shrink,
+        allow_rewrite=args.allow_rewrite,
+        allow_replace=args.allow_replace,
         pr_body_path=args.pr_body,
         changelog_path=args.changelog,
+        release_path=args.release,
     )
     report_update(run, args)
     return run.update.exit_code
@@ -428,11 +464,6 @@ def report_update(run: UpdateRun, args: argparse.Namespace) -> None:
     before, after = run.versions
     if before != after:
         print(f"version {before} -> {after}")
-    elif run.spec_changed:
-        print(
-            f"note: the data changed but the version stays {after}; if {after} is released"
-            " already, raise 'post' in templates/release.yaml before releasing again"
-        )
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -449,7 +480,7 @@ def rendered_tree(args: argparse.Namespace) -> dict[str, str]:
     """The tree ``--spec`` and its annotations render to, as ``generate`` would write it."""
     spec = read_spec(args.spec)
     annotations, origin = annotations_of(args)
-    return render_all(spec, annotations, origin)
+    return render_all(spec, annotations, origin, read_release(args.release))
 
 
 def run_generate(args: argparse.Namespace) -> int:

@@ -25,10 +25,14 @@ class StaleOutputError(ScraperError):
     exit_code = 1
 
 
-class ShrinkError(ScraperError):
-    """The fresh page lost too much; refused until a human allows it."""
+class RefusedError(ScraperError):
+    """A guard refused the page (shrink, rewrite, identity); refused until a human allows it."""
 
     exit_code = 3
+
+
+class ShrinkError(RefusedError):
+    """The fresh page lost too much; refused until a human allows it."""
 
 
 class FetchError(ScraperError):
@@ -64,7 +68,10 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (0, "success (for update: also 'no changes')"),
     (1, "check: generated/ is stale"),
     (2, "usage error"),
-    (ShrinkError.exit_code, "shrink guard: the page lost too much, nothing changed"),
+    (
+        RefusedError.exit_code,
+        "refused by a guard (shrink, rewrite, identity): nothing changed; --allow-* overrides",
+    ),
     (FetchError.exit_code, "fetch failed: network, HTTP status, size cap, missing file"),
     (PageError.exit_code, "page not understood: not an error-code page, or malformed"),
     (SpecError.exit_code, "invalid spec, sources, annotations or release file"),

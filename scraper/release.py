@@ -11,8 +11,14 @@ Binance data needs a new version too; for that a maintainer edits
     post: 1                   # gives 2026.5.18.post1
 
 ``post`` applies only while the spec's calendar version equals
-``data_version``: the first update that brings a newer date makes the version
-that date again, with no ``.postN``, so the update job never edits this file.
+``data_version``.
+
+Every update that changes the data gets a new version (:func:`next_release`):
+when the newest date moved, the version is that date and ``post`` goes back
+to 0; when it did not (a message edited on a page without a new date), the
+update raises ``post`` by one. ``update`` writes the result into this file
+(:func:`release_text`) in the same all-or-nothing step as the spec, so new data
+never ships under a version that may be published already.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from scraper.model import Spec
 
 RELEASE_PATH = Path(__file__).resolve().parent.parent / "templates" / "release.yaml"
 CALENDAR_VERSION = re.compile(r"([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})")
+FIELD_LINE = re.compile(r"^(data_version|post):.*$", re.MULTILINE)
 FIELDS = frozenset({"data_version", "post"})
 
 
@@ -66,10 +73,43 @@ def package_version(spec: Spec, release: Release) -> str:
     return version
 
 
-def read_release(path: Path = RELEASE_PATH) -> Release:
-    """The release file at ``path``, validated; a :class:`SpecError` (exit 6) when it is not."""
+def next_release(old: Spec, new: Spec, release: Release) -> Release:
+    """The release that gives the data of ``new`` a version above that of ``old``.
+
+    For an update that changed the data (``old`` to ``new``) under ``release``:
+    a newer calendar version stands alone (``post`` 0); the same one gets the
+    ``post`` it had (0 unless ``release`` is of that version) plus one.
+    """
+    version = spec_version(new)
+    if version != spec_version(old):
+        return Release(version, 0)
+    post = release.post if release.data_version == version else 0
+    return Release(version, post + 1)
+
+
+def release_text(current: str | None, release: Release) -> str:
+    """The release file's text ``current`` with ``release``'s fields; comments kept.
+
+    ``None``, or a file that does not give each field on a line of its own,
+    is replaced by a bare file with the two fields.
+    """
+    fields = {"data_version": release.data_version, "post": str(release.post)}
+    if current is not None and sorted(FIELD_LINE.findall(current)) == sorted(fields):
+        return FIELD_LINE.sub(lambda line: f"{line[1]}: {fields[line[1]]}", current)
+    return "".join(f"{name}: {value}\n" for name, value in fields.items())
+
+
+def read_release(path: Path = RELEASE_PATH, missing_ok: bool = False) -> Release:
+    """The release file at ``path``, validated; a :class:`SpecError` (exit 6) when it is not.
+
+    With ``missing_ok``, a file that does not exist is :data:`NO_POST_RELEASE`.
+    """
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if missing_ok:
+            return NO_POST_RELEASE
+        raise SpecError(str(path), "cannot read the release file: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(str(path), f"cannot read the release file: {exc}") from None
     try:

@@ -2,16 +2,17 @@
 
 For every product asked for, :func:`update_spec` reads its page (the
 registry's ``url``, then its ``fallback`` when the first cannot be read or
-understood; or the one source given on the command line), refuses a page
-that shrank (:func:`scraper.merge.check_shrink`) unless allowed, and merges
-it into the committed product (:func:`scraper.merge.merge_product`). A
+understood, or is not in English (:mod:`scraper.language`); or the one source
+given on the command line), refuses a page that is another product's, shrank
+or rewrites too much (:func:`scraper.guards.check_page`) unless allowed, and
+merges it into the committed product (:func:`scraper.merge.merge_product`). A
 product that fails is reported and left as it was; the others go on.
 
 :func:`run_update` computes everything in memory first (the new spec, every
-file of ``generated/``, the pull-request body) and only then writes the spec
-and the generated tree in one step (:func:`scraper.atomic_write.write_trees`):
-all of them or none. When nothing changed, nothing is written, not even a
-modification time.
+file of ``generated/``, the release file's next ``post``, the changelog, the
+pull-request body) and only then writes them in one step
+(:func:`scraper.atomic_write.write_trees`): all of them or none. When nothing
+changed, nothing is written, not even a modification time.
 """
 
 from __future__ import annotations
@@ -26,10 +27,18 @@ from scraper.changelog import add_entry, changelog_bullets
 from scraper.diff import SpecDiff, diff_specs, summary_line, to_markdown
 from scraper.exceptions import FetchError, OutputError, PageError, ScraperError
 from scraper.fetch import FetchPolicy, fetch
-from scraper.merge import check_shrink, merge_product
+from scraper.guards import Allowed, check_page
+from scraper.language import parse_english_document
+from scraper.merge import merge_product
 from scraper.model import Product, Spec
-from scraper.parse import parse_document
-from scraper.release import Release, package_version, read_release
+from scraper.release import (
+    RELEASE_PATH,
+    Release,
+    next_release,
+    package_version,
+    read_release,
+    release_text,
+)
 from scraper.render import markdown_text, render_all
 from scraper.sources import ProductSource
 from scraper.spec import dump_spec, product_from_page, read_spec, with_product
@@ -110,7 +119,7 @@ def read_product(job: Job, policy: FetchPolicy) -> tuple[Product, str, tuple[Scr
     for attempt in job.attempts:
         try:
             document = fetch(attempt.location, policy)
-            page = parse_document(document.text, attempt.format, document.origin)
+            page = parse_english_document(document.text, attempt.format, document.origin)
         except (FetchError, PageError) as exc:
             failed.append(exc)
             continue
@@ -128,9 +137,16 @@ def update_spec(
     date: str,
     policy: FetchPolicy | None = None,
     allow_shrink: bool = False,
+    *,
+    allow_rewrite: bool = False,
+    allow_replace: bool = False,
 ) -> SpecUpdate:
-    """``spec`` with every job's product merged in; a failing product is left as it was."""
+    """``spec`` with every job's product merged in; a failing product is left as it was.
+
+    ``allow_*`` let a page through the guard of that name (:mod:`scraper.guards`).
+    """
     policy = policy or FetchPolicy()
+    allowed = Allowed(shrink=allow_shrink, rewrite=allow_rewrite, replace=allow_replace)
     new = spec
     updated: list[Updated] = []
     failures: list[Failure] = []
@@ -138,8 +154,7 @@ def update_spec(
         try:
             fresh, origin, skipped = read_product(job, policy)
             old = new.product(job.entry.id)
-            if not allow_shrink:
-                check_shrink(old, fresh, origin)
+            check_page(old, fresh, origin, allowed)
             merged = merge_product(old, fresh, date)
         except ScraperError as exc:
             failures.append(Failure(job.entry.id, exc))
@@ -231,32 +246,46 @@ def run_update(
     annotations_origin: str = "annotations",
     policy: FetchPolicy | None = None,
     allow_shrink: bool = False,
+    allow_rewrite: bool = False,
+    allow_replace: bool = False,
     pr_body_path: Path | None = None,
     changelog_path: Path | None = None,
-    release: Release | None = None,
+    release_path: Path = RELEASE_PATH,
 ) -> UpdateRun:
     """Update the spec at ``spec_path`` and the tree at ``out``; write the PR body and changelog.
 
-    ``annotations`` (and ``release``, by default ``templates/release.yaml``)
-    are rendered into the tree exactly as ``generate`` does, so an update
-    never leaves ``generated/`` stale.
+    ``annotations`` and the release file at ``release_path`` are rendered into
+    the tree exactly as ``generate`` does, so an update never leaves
+    ``generated/`` stale. When the data changed, the release file gets the
+    next version's ``data_version`` and ``post`` (:func:`scraper.release.next_release`).
 
-    A missing spec file starts from an empty spec. Nothing is written when
-    no product could be read. The PR body is written when something changed
-    or some product failed. When the spec changed, the changelog at
-    ``changelog_path`` gets the PR body's summary under the new version
-    (:func:`scraper.changelog.add_entry`), in the same all-or-nothing step.
+    A missing spec file starts from an empty spec, a missing release file from
+    ``post`` 0. Nothing is written when no product could be read. The PR body
+    is written when something changed or some product failed. When the spec
+    changed, the changelog at ``changelog_path`` gets the PR body's summary
+    under the new version (:func:`scraper.changelog.add_entry`). All of it is
+    written in one all-or-nothing step.
     """
-    if release is None:
-        release = read_release()
+    release = read_release(release_path, missing_ok=True)
     spec = read_spec(spec_path, missing_ok=True)
-    update = update_spec(spec, jobs, date, policy, allow_shrink)
+    update = update_spec(
+        spec,
+        jobs,
+        date,
+        policy,
+        allow_shrink,
+        allow_rewrite=allow_rewrite,
+        allow_replace=allow_replace,
+    )
     trees: list[Tree] = []
-    versions = (package_version(spec, release), package_version(update.new, release))
+    new_release = next_release(spec, update.new, release) if update.new != spec else release
+    versions = (package_version(spec, release), package_version(update.new, new_release))
     run = UpdateRun(update, spec_changed=False, generated_changed=(), versions=versions)
+    if new_release != release:
+        trees.append(release_tree(release_path, new_release))
     if update.updated:
         spec_tree = Tree(spec_path.parent, {spec_path.name: dump_spec(update.new)}, prune=False)
-        generated = render_all(update.new, annotations, annotations_origin, release)
+        generated = render_all(update.new, annotations, annotations_origin, new_release)
         generated_tree = Tree(out, generated)
         trees += [spec_tree, generated_tree]
         changed = tuple(generated_tree.changes())
@@ -268,6 +297,15 @@ def run_update(
         trees.append(Tree(pr_body_path.parent, {pr_body_path.name: pr_body(update)}, prune=False))
     write_trees(trees)
     return run
+
+
+def release_tree(path: Path, release: Release) -> Tree:
+    """The release file at ``path`` (created when missing) giving ``release``."""
+    try:
+        current: str | None = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        current = None
+    return Tree(path.parent, {path.name: release_text(current, release)}, prune=False)
 
 
 def changelog_tree(path: Path, version: str, bullets: Sequence[str]) -> Tree:

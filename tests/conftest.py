@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -61,6 +62,21 @@ def run_cli(
 
 SPEC_PATH = REPO / "spec" / "errors.yaml"
 ANNOTATIONS_PATH = REPO / "spec" / "annotations.yaml"
+RELEASE_PATH = REPO / "templates" / "release.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def release_file_untouched() -> Iterator[None]:
+    """Fail the run when a test changed ``templates/release.yaml`` (and put it back).
+
+    ``update`` raises ``post`` in the release file whenever the data changed:
+    a test that runs it must name a release file of its own with ``--release``.
+    """
+    before = RELEASE_PATH.read_bytes()
+    yield
+    if RELEASE_PATH.read_bytes() != before:
+        RELEASE_PATH.write_bytes(before)
+        pytest.fail(f"a test changed {RELEASE_PATH}; run 'update' with --release in tmp_path")
 
 
 @pytest.fixture(scope="session")

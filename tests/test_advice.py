@@ -283,49 +283,7 @@ def test_a_retry_after_that_is_not_a_number_says_nothing(package: ModuleType, va
     assert error.action == "retry"
 
 
-# -- which product: the URL says ------------------------------------------------------
-
-URLS = [
-    ("https://api.binance.com/api/v3/order", "spot"),
-    ("https://api1.binance.com/api/v3/account", "spot"),
-    ("https://api4.binance.com:443/api/v3/order?symbol=BTCUSDT", "spot"),
-    ("https://api-gcp.binance.com/api/v3/ticker", "spot"),
-    ("https://data-api.binance.vision/api/v3/klines", "spot"),
-    ("wss://ws-api.binance.com:443/ws-api/v3", "spot"),
-    ("https://testnet.binance.vision/api/v3/order", "spot_testnet"),
-    ("wss://ws-api.testnet.binance.vision/ws-api/v3", "spot_testnet"),
-    ("https://fapi.binance.com/fapi/v1/order", "usdm"),
-    ("wss://ws-fapi.binance.com/ws-fapi/v1", "usdm"),
-    ("https://testnet.binancefuture.com/fapi/v1/order", "usdm"),
-    ("https://testnet.binancefuture.com/dapi/v1/order", "coinm"),
-    ("https://dapi.binance.com/dapi/v1/order", "coinm"),
-    ("https://eapi.binance.com/eapi/v1/order", "options"),
-    ("https://papi.binance.com/papi/v1/um/order", "portfolio_margin"),
-    ("https://api.binance.com/sapi/v1/margin/order", "margin"),
-    ("https://api.binance.com/sapi/v1/margin/isolated/account", "margin"),
-    ("https://api.binance.com/sapi/v1/userDataStream/isolated", "margin"),
-    ("https://api.binance.com/sapi/v1/bnbBurn", "margin"),
-    ("https://api.binance.com/sapi/v1/capital/withdraw/apply", "wallet"),
-    ("https://api.binance.com/sapi/v1/sub-account/list", "wallet"),
-    ("https://api.binance.com/sapi/v1/convert/getQuote", "wallet"),
-    ("https://api.binance.com/sapi/v1/algo/futures/newOrderVp", "wallet"),
-    ("https://api.binance.com/sapi/v1/copyTrading/futures/userStatus", "wallet"),
-    ("https://api.binance.com/sapi/v1/loan/vip/borrow", "wallet"),
-    ("FAPI.BINANCE.COM/fapi/v1/order", "usdm"),
-    ("https://user:pw@fapi.binance.com/fapi/v1/order", "usdm"),
-    ("https://binance.com/api/v3/order", None),
-    ("https://api.binance.us/api/v3/order", None),
-    ("https://fapi.binance.com.evil.example/fapi/v1/order", None),
-    ("https://stream.binance.com:9443/ws", None),
-    ("/api/v3/order", None),
-    ("", None),
-    (None, None),
-]
-
-
-@pytest.mark.parametrize(("url", "product"), URLS)
-def test_product_for_url(package: ModuleType, url: str | None, product: str | None) -> None:
-    assert package.product_for_url(url) == product
+# -- which product: the URL says (every host family: tests/test_urls.py) ----------------
 
 
 class BrokenUrl:
@@ -490,6 +448,7 @@ def anchors_of(url: str, text: str) -> set[str]:
 def cited_sources() -> set[str]:
     annotations = read_annotations(ANNOTATIONS_PATH)
     cited = {rule.source for rule in annotations.rules if rule.source}
+    cited |= {rule.source for rule in annotations.messages if rule.source}
     return cited | {rule.source for rule in annotations.http if rule.source}
 
 

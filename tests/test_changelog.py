@@ -89,7 +89,7 @@ def update(
         "update",
         *("--product", "spot", "--source", page, "--date", date),
         *("--spec", tmp_path / "spec" / "errors.yaml", "--out", tmp_path / "generated"),
-        *("--changelog", tmp_path / "CHANGELOG.md"),
+        *("--changelog", tmp_path / "CHANGELOG.md", "--release", tmp_path / "release.yaml"),
         *extra,
     )
 
@@ -117,8 +117,8 @@ def test_update_writes_the_pr_summary_under_each_new_version(tmp_path: Path) -> 
     assert changelog.read_bytes() == before
 
 
-def test_a_data_change_that_keeps_the_version_says_so(tmp_path: Path) -> None:
-    """A message edited on the page, no code added or removed: same date, same version."""
+def test_a_data_change_without_a_new_date_gets_a_post_release_heading(tmp_path: Path) -> None:
+    """A message edited on the page, no code added or removed: the same date, ``.post1``."""
     page = revision("2025-01-15")
     assert update(tmp_path, page, "2025-01-15").returncode == 0
     edited = tmp_path / "edited.md"
@@ -128,10 +128,11 @@ def test_a_data_change_that_keeps_the_version_says_so(tmp_path: Path) -> None:
     )
     result = update(tmp_path, edited, "2025-02-01")
     assert result.returncode == 0, result.stderr
-    assert "note: the data changed but the version stays 2025.1.15" in result.stdout
+    assert "version 2025.1.15 -> 2025.1.15.post1" in result.stdout
     changelog = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
     assert (
-        "## 2025.1.15\n\n- spot: 1 code with changed messages.\n- spot: new product, " in changelog
+        "## 2025.1.15.post1\n\n- spot: 1 code with changed messages.\n\n## 2025.1.15\n\n"
+        "- spot: new product, " in changelog
     )
 
 

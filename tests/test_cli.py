@@ -147,7 +147,7 @@ def test_generate_with_a_broken_spec_writes_nothing(tmp_path: Path) -> None:
 def test_help_lists_exit_codes() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    for line in ("3  shrink guard", "4  fetch failed", "5  page not understood"):
+    for line in ("3  refused by a guard", "4  fetch failed", "5  page not understood"):
         assert line in result.stdout
     for command in ("scrape", "update", "diff", "generate", "check"):
         assert f"    {command}" in result.stdout
@@ -303,7 +303,7 @@ def test_a_product_without_a_capture_is_reported(tmp_path: Path) -> None:
 def test_readme_documents_the_exit_codes() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     documented = [
-        (3, "shrink guard"),
+        (3, "refused by a guard"),
         (4, "fetch failed"),
         (5, "page not understood"),
         (73, "cannot write an output file"),

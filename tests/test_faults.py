@@ -46,7 +46,11 @@ def scrape_command(workspace: Path, url: str) -> list[str | Path]:
 
 def update_command(workspace: Path, url: str) -> list[str | Path]:
     spec, out = workspace / "spec/errors.yaml", workspace / "generated"
-    return ["update", "--product", "spot", "--source", url, "--spec", spec, "--out", out]
+    release = workspace / "release.yaml"
+    return [
+        *("update", "--product", "spot", "--source", url),
+        *("--spec", spec, "--out", out, "--release", release),
+    ]
 
 
 COMMANDS = [

@@ -140,6 +140,7 @@ def test_one_replay_step_through_the_command_line(steps: list[Step], tmp_path: P
     result = run_cli(
         "update", "--product", "spot", "--source", last.revision, "--format", "markdown",
         "--date", last.date, "--spec", spec, "--out", tmp_path / "generated", "--pr-body", body,
+        "--release", tmp_path / "release.yaml",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert spec.read_text(encoding="utf-8") == dump_spec(last.update.new)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from scraper.exceptions import SpecError
 from scraper.release import (
@@ -16,12 +20,16 @@ from scraper.release import (
     RELEASE_PATH,
     Release,
     is_calendar_version,
+    next_release,
     package_version,
     read_release,
+    release_text,
     spec_version,
 )
 from scraper.spec import read_spec
-from tests.conftest import REPO, SPEC_PATH, without_coverage
+from scripts.check_release import ReleaseError, check_release
+from scripts.check_release import package_version as released_version
+from tests.conftest import REPO, SPEC_PATH, history_files, run_cli, without_coverage
 
 
 def test_the_committed_release_file_is_valid_and_the_package_carries_its_version() -> None:
@@ -164,3 +172,129 @@ def test_a_broken_release_file_fails_generate_with_one_line(workspace: Path) -> 
     assert {
         p: p.read_bytes() for p in (workspace / "generated").rglob("*") if p.is_file()
     } == before
+
+
+# -- every update that changes the data gets a new version ---------------------------
+
+
+def test_next_release_raises_post_until_the_date_moves() -> None:
+    spec = read_spec(SPEC_PATH)
+    version = spec_version(spec)
+    spot = spec.product("spot")
+    assert spot is not None
+    edited = replace(spec, products=tuple(replace(p, title="x") for p in spec.products))
+    assert next_release(spec, edited, Release(version, 0)) == Release(version, 1)
+    assert next_release(spec, edited, Release(version, 4)) == Release(version, 5)
+    assert next_release(spec, edited, Release("2020.1.1", 4)) == Release(version, 1)
+    later = replace(spot, last_updated="2099-12-31")
+    newer = replace(spec, products=tuple(later if p.id == "spot" else p for p in spec.products))
+    assert next_release(spec, newer, Release(version, 4)) == Release("2099.12.31", 0)
+
+
+def test_release_text_keeps_the_comments() -> None:
+    current = RELEASE_PATH.read_text(encoding="utf-8")
+    text = release_text(current, Release("2026.6.1", 3))
+    assert text.splitlines()[:-2] == current.splitlines()[:-2]
+    assert text.endswith("data_version: 2026.6.1\npost: 3\n")
+    assert release_text(None, Release("2026.6.1", 3)) == "data_version: 2026.6.1\npost: 3\n"
+    flow = "{data_version: 2026.5.18, post: 0}\n"
+    assert release_text(flow, Release("2026.6.1", 1)) == "data_version: 2026.6.1\npost: 1\n"
+
+
+def test_a_missing_release_file_may_start_from_nothing(tmp_path: Path) -> None:
+    assert read_release(tmp_path / "release.yaml", missing_ok=True) == NO_POST_RELEASE
+
+
+def fake_dist(folder: Path, version: str) -> Path:
+    """A wheel and an sdist whose metadata carry ``version``, as ``make dist`` writes them."""
+    folder.mkdir()
+    metadata = f"Metadata-Version: 2.4\nName: binance-error-codes\nVersion: {version}\n"
+    with zipfile.ZipFile(folder / f"binance_error_codes-{version}-py3-none-any.whl", "w") as wheel:
+        wheel.writestr(f"binance_error_codes-{version}.dist-info/METADATA", metadata)
+    with tarfile.open(folder / f"binance_error_codes-{version}.tar.gz", "w:gz") as sdist:
+        data = metadata.encode()
+        info = tarfile.TarInfo(f"binance_error_codes-{version}/PKG-INFO")
+        info.size = len(data)
+        sdist.addfile(info, io.BytesIO(data))
+    return folder
+
+
+def update_spot(workspace: Path, page: Path, date: str, *extra: str | Path) -> str:
+    """``update`` the workspace's Spot from ``page``; its stdout."""
+    result = run_cli(
+        "update", "--product", "spot", "--source", page, "--date", date,
+        "--spec", workspace / "spec" / "errors.yaml", "--out", workspace / "generated",
+        "--release", workspace / "release.yaml", "--changelog", workspace / "CHANGELOG.md",
+        *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_every_message_only_update_gets_a_higher_version_the_release_check_accepts(
+    tmp_path: Path,
+) -> None:
+    """Two message edits without a new date (post 1, then 2), then newer data (post back to 0)."""
+    shutil.copy(RELEASE_PATH, tmp_path / "release.yaml")
+    newest = history_files("spot")[-1]
+    text = newest.read_text(encoding="utf-8")
+    page = tmp_path / "page.md"
+    page.write_text(text, encoding="utf-8")
+    update_spot(tmp_path, page, "2026-05-18")
+    init = tmp_path / "generated" / "binance_errors" / "__init__.py"
+    versions = [released_version(init)]
+    assert versions == ["2026.5.18"]
+    edits = [
+        ("Too many requests queued.", "Too many requests are queued."),
+        ("An unknown error occurred while processing the request.", "An unknown error occurred."),
+    ]
+    for post, (old, new) in enumerate(edits, start=1):
+        text = text.replace(old, new, 1)
+        page.write_text(text, encoding="utf-8")
+        stdout = update_spot(tmp_path, page, f"2026-06-0{post}")
+        version = released_version(init)
+        assert version == f"2026.5.18.post{post}"
+        assert f"version {versions[-1]} -> {version}" in stdout
+        assert Version(version) > Version(versions[-1])
+        assert read_release(tmp_path / "release.yaml") == Release("2026.5.18", post)
+        assert check_release(f"v{version}", fake_dist(tmp_path / f"dist{post}", version), init)
+        changelog = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
+        assert f"## {version}\n\n- spot: 1 code with changed messages." in changelog
+        check = run_cli(
+            "check", "--spec", tmp_path / "spec" / "errors.yaml", "--out", tmp_path / "generated",
+            "--release", tmp_path / "release.yaml",
+        )  # fmt: skip
+        assert check.returncode == 0, check.stdout
+        versions.append(version)
+    release_comments = (tmp_path / "release.yaml").read_text(encoding="utf-8").splitlines()[:-2]
+    assert release_comments == RELEASE_PATH.read_text(encoding="utf-8").splitlines()[:-2]
+
+    newer = text.replace(
+        "### -1001 DISCONNECTED", "### -1999 BRAND_NEW\n * New.\n\n### -1001 DISCONNECTED"
+    )
+    page.write_text(newer, encoding="utf-8")
+    stdout = update_spot(tmp_path, page, "2026-06-10")
+    assert "version 2026.5.18.post2 -> 2026.6.10" in stdout
+    assert released_version(init) == "2026.6.10" and Version("2026.6.10") > Version(versions[-1])
+    assert read_release(tmp_path / "release.yaml") == Release("2026.6.10", 0)
+    with pytest.raises(ReleaseError, match=r"the tag must be v2026\.6\.10"):
+        check_release("v2026.5.18.post2", fake_dist(tmp_path / "dist3", "2026.6.10"), init)
+
+
+def test_a_failed_update_leaves_the_release_file_as_it_was(tmp_path: Path) -> None:
+    shutil.copy(RELEASE_PATH, tmp_path / "release.yaml")
+    newest = history_files("spot")[-1]
+    update_spot(tmp_path, newest, "2026-05-18")
+    page = tmp_path / "page.md"
+    text = newest.read_text(encoding="utf-8")
+    page.write_text(text.replace("Too many requests queued.", "Queued.", 1), encoding="utf-8")
+    before = (tmp_path / "release.yaml").read_bytes()
+    body = tmp_path / "body.md"
+    body.mkdir()  # the PR body cannot be written where a folder stands
+    result = run_cli(
+        "update", "--product", "spot", "--source", page, "--date", "2026-06-01",
+        "--spec", tmp_path / "spec" / "errors.yaml", "--out", tmp_path / "generated",
+        "--release", tmp_path / "release.yaml", "--pr-body", body,
+    )  # fmt: skip
+    assert result.returncode == 73, result.stderr
+    assert (tmp_path / "release.yaml").read_bytes() == before

@@ -70,6 +70,8 @@ def update(
         tmp_path / "spec" / "errors.yaml",
         "--out",
         tmp_path / "generated",
+        "--release",
+        tmp_path / "release.yaml",
         *extra,
     )
 
@@ -246,6 +248,7 @@ def test_all_products_use_the_fallback_and_a_failing_one_blocks_nothing(
     result = run_cli(
         "update", "--all", "--sources", sources, "--retries", "0", "--date", "2026-05-18",
         "--spec", tmp_path / "errors.yaml", "--out", tmp_path / "generated", "--pr-body", body,
+        "--release", tmp_path / "release.yaml",
     )  # fmt: skip
     assert result.returncode == 4, result.stderr
     assert result.stderr == f"error: {httpserver.url_for('/broken')}: HTTP 404 NOT FOUND\n"
@@ -276,6 +279,7 @@ def test_every_source_failing_writes_nothing(tmp_path: Path, httpserver: HTTPSer
     result = run_cli(
         "update", "--product", "spot", "--sources", sources, "--retries", "0",
         "--spec", tmp_path / "errors.yaml", "--out", tmp_path / "generated",
+        "--release", tmp_path / "release.yaml",
     )  # fmt: skip
     assert result.returncode == 5
     assert result.stderr == (
@@ -324,7 +328,10 @@ def test_usage_errors(
 
 def test_unknown_product(tmp_path: Path) -> None:
     page = upstream_file("captures", "spot-html-1.txt")
-    result = run_cli("update", "--product", "moon", "--source", page, "--spec", tmp_path / "s.yaml")
+    result = run_cli(
+        "update", "--product", "moon", "--source", page, "--spec", tmp_path / "s.yaml",
+        "--release", tmp_path / "release.yaml",
+    )  # fmt: skip
     assert result.returncode == 6 and "unknown product 'moon'" in result.stderr
 
 

@@ -107,7 +107,12 @@ def test_the_update_workflow_contract() -> None:
     update = next(step for step in job["steps"] if "make update" in step.get("run", ""))
     assert 'PR_BODY="$RUNNER_TEMP/pr-body.md"' in update["run"]
     assert "CHANGELOG=CHANGELOG.md" in update["run"]
-    assert pull["with"]["add-paths"].split() == ["spec/errors.yaml", "generated", "CHANGELOG.md"]
+    assert pull["with"]["add-paths"].split() == [
+        "spec/errors.yaml",
+        "generated",
+        "CHANGELOG.md",
+        "templates/release.yaml",
+    ]
     checkout = by_use["actions/checkout"]
     assert checkout["with"]["persist-credentials"] is False
 

@@ -43,7 +43,8 @@ class BinanceAPIError(Exception):
     usable code, or an HTTP rule names the category). ``payload`` is the
     decoded JSON object (the whole envelope, for the WebSocket API), or None.
     ``incomplete`` names the fields (``code``, ``msg``, ``http_status``,
-    ``headers``) that the client library dropped before we saw the error.
+    ``headers``, ``url``, ``method``, ``product``) that the client library
+    dropped before we saw the error (:meth:`from_exception`).
     """
 
     code: int | None
@@ -234,6 +235,50 @@ class BinanceAPIError(Exception):
             retry_after=retry_after(pairs, msg, now),
             incomplete=incomplete,
         )
+
+    @classmethod
+    def from_exception(
+        cls, exc: BaseException, *, product: str | None = None, method: str | None = None
+    ) -> BinanceAPIError | None:
+        """The error for a Binance client library's exception, or None if it is not Binance's.
+
+        Recognises the exceptions of python-binance (sync and async),
+        binance-connector, the modular SDK (``binance_common``) and ccxt
+        (sync and async) by their module names and attributes, without
+        importing any of them; anything else (a network error, a timeout
+        without a response, another exchange) gives None. What the client
+        kept of the response goes through :meth:`from_response`; the fields
+        it dropped are named in ``incomplete`` (``code``, ``msg``,
+        ``http_status``, ``headers``, ``url``, ``method``, and ``product``
+        when nothing said which API answered and ``spot`` is assumed), and the
+        advice is the safe one for what is left. ``product`` and ``method``
+        override what the exception says. The original is ``__cause__``.
+
+        Raises TypeError when ``exc`` is not an exception, and as
+        :meth:`from_response` for a bad ``product`` or ``method``.
+        """
+        from ._clients import apply_caution, parts_of, resolve_product
+
+        if not isinstance(exc, BaseException):
+            raise TypeError(f"exc must be an exception, not {type(exc).__name__}")
+        parts = parts_of(exc)
+        if parts is None:
+            return None
+        name, incomplete = resolve_product(parts, product)
+        if method is not None:
+            incomplete = tuple(field for field in incomplete if field != "method")
+        error = cls.from_parts(
+            parts.status,
+            parts.body,
+            headers=parts.headers,
+            url=parts.url,
+            product=name,
+            method=parts.method if method is None else method,
+            incomplete=incomplete,
+        )
+        apply_caution(error)
+        error.__cause__ = exc
+        return error
 
 
 DEFAULT_PRODUCT = "spot"

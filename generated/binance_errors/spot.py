@@ -1490,11 +1490,13 @@ _ANNOTATIONS: "dict[int, _Fields]" = {
         (),
     ),
     -1112: (
-        "request",
+        "order_rejected",
         False,
         False,
         "fix_request",
-        ("11xx-12xx: Binance files these as request issues (parameters, formats, FIX fields).",),
+        (
+            "The book has no orders for this symbol, so the order cannot be matched now; do not resend it unchanged.",
+        ),
         (),
     ),
     -1114: (

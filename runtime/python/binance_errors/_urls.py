@@ -24,7 +24,12 @@ SPOT_HOSTS = frozenset(
 """Spot REST and WebSocket API hosts (``/api``, ``/sapi``, ``/ws-api``)."""
 
 SPOT_TESTNET_HOSTS = frozenset(
-    {"testnet.binance.vision", "ws-api.testnet.binance.vision", "demo-api.binance.com"}
+    {
+        "testnet.binance.vision",
+        "ws-api.testnet.binance.vision",
+        "demo-api.binance.com",
+        "demo-ws-api.binance.com",
+    }
 )
 """The Spot Test Network and demo trading (the same code list as the testnet page)."""
 

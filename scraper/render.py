@@ -1,4 +1,4 @@
-"""Render the spec into ``generated/``: the Python package, the Markdown reference, the JSON.
+"""Render the spec into ``generated/``: the Python and npm packages, the Markdown reference, the JSON.
 
 Rendering is a pure function from a :class:`Spec` and its
 :class:`Annotations` to a mapping of relative paths to file contents
@@ -8,10 +8,13 @@ category and flag tables (:mod:`scraper.annotations`). The Markdown reference
 is one page per product (``docs/<id>.md``) and an index (``ERRORS.md``) with
 each product's figures.
 Upstream text is untrusted. It reaches Python source only through
-:func:`python_literal` (``repr``), Markdown only through :func:`markdown_text`,
-JSON only through ``json.dumps``; Jinja runs with ``StrictUndefined`` and
-without autoescape, since none of its outputs is HTML. Generated Python is
-then formatted by ``ruff format`` so the output is byte-stable and lint-clean.
+:func:`python_literal` (``repr``), JavaScript source only through
+:func:`javascript_literal` (JSON, then escaped for JavaScript and HTML),
+Markdown only through :func:`markdown_text`, JSON only through ``json.dumps``;
+Jinja runs with ``StrictUndefined`` and without autoescape, since none of its
+outputs is HTML. Generated Python is then formatted by ``ruff format`` so the
+output is byte-stable and lint-clean; the JavaScript is written tidy by its
+templates (:func:`typescript_files`).
 """
 
 from __future__ import annotations
@@ -54,7 +57,32 @@ RUNTIME_DIR = TEMPLATES_DIR.parent / "runtime" / "python" / PACKAGE
 """The package's hand-written modules, which do not depend on the spec: copied as they are."""
 PACKAGE_TEMPLATES = {"__init__.py": "package/__init__.py.j2"}
 """The package's modules that depend on the spec, besides one module per product."""
+TYPESCRIPT = "typescript"
+"""The npm package's folder in ``generated/``."""
+TYPESCRIPT_RUNTIME_DIR = TEMPLATES_DIR.parent / "runtime" / TYPESCRIPT
+"""The npm package's hand-written modules (JavaScript and their declarations): copied as they are."""
+TYPESCRIPT_TEMPLATES = {
+    "package.json": "typescript/package.json.j2",
+    "README.md": "typescript/README.md.j2",
+    "index.js": "typescript/index.js.j2",
+    "index.d.ts": "typescript/index.d.ts.j2",
+    "products.js": "typescript/products.js.j2",
+    "products.d.ts": "typescript/products.d.ts.j2",
+}
+"""The npm package's files that depend on the spec, besides two files per product."""
+LICENSE_PATH = TEMPLATES_DIR.parent / "LICENSE"
 IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
+MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+JAVASCRIPT_RESERVED = frozenset(
+    "await break case catch class const continue debugger default delete do else enum export"
+    " extends false finally for function if implements import in instanceof interface let new"
+    " null package private protected public return static super switch this throw true try"
+    " typeof var void while with yield".split()
+)
+"""Words a JavaScript module cannot bind: a product id must not be one (it names an import)."""
+JAVASCRIPT_UNSAFE = re.compile(r"[^\x20-\x7e]|<")
+"""What :func:`javascript_literal` looks at after ``json.dumps``: '<' and every non-ASCII or
+non-printable character (most are kept)."""
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
@@ -87,27 +115,32 @@ def render_all(
         "package": PACKAGE,
         "json_data": json_data(spec, annotations, resolved),
     }
-    python: dict[str, str] = {}
-    for name, template in PACKAGE_TEMPLATES.items():
-        python[f"{PACKAGE}/{name}"] = env.get_template(template).render(context)
-    files: dict[str, str] = {}
-    for product in spec.products:
-        product_context = {
+    products = [
+        {
             **context,
             "product": product,
             "sections": sections(product.errors),
             "templates": compiled_templates(product_messages(product)),
             "annotations": resolved[product.id],
         }
-        python[f"{PACKAGE}/{product.id}.py"] = env.get_template("package/product.py.j2").render(
+        for product in spec.products
+    ]
+    python: dict[str, str] = {}
+    for name, template in PACKAGE_TEMPLATES.items():
+        python[f"{PACKAGE}/{name}"] = env.get_template(template).render(context)
+    files: dict[str, str] = {}
+    for product_context in products:
+        product_id = product_context["product"].id
+        python[f"{PACKAGE}/{product_id}.py"] = env.get_template("package/product.py.j2").render(
             product_context
         )
-        files[f"docs/{product.id}.md"] = env.get_template("product.md.j2").render(product_context)
+        files[f"docs/{product_id}.md"] = env.get_template("product.md.j2").render(product_context)
     files["ERRORS.md"] = env.get_template("ERRORS.md.j2").render(
         {**context, "clashes": code_clashes(spec)}
     )
     files["errors.json"] = env.get_template("errors.json.j2").render(context)
-    return {**runtime_files(), **format_python(python), **files}
+    typescript = typescript_files(env, context, products)
+    return {**runtime_files(), **format_python(python), **files, **typescript}
 
 
 def runtime_files() -> dict[str, str]:
@@ -126,6 +159,53 @@ def runtime_files() -> dict[str, str]:
         raise SpecError(str(RUNTIME_DIR), f"cannot read the package runtime: {exc}") from None
 
 
+def typescript_files(
+    env: jinja2.Environment, context: dict[str, Any], products: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Every file of the npm package, keyed by its path in ``generated/`` (``typescript/...``).
+
+    The runtime (:func:`typescript_runtime_files`) is copied; the entry points,
+    ``package.json`` and its README are rendered from ``context``; each product
+    gets a module and its declarations from its context in ``products``; the
+    repository's LICENSE goes with it.
+    """
+    files = {f"{TYPESCRIPT}/{name}": text for name, text in typescript_runtime_files().items()}
+    for name, template in TYPESCRIPT_TEMPLATES.items():
+        files[f"{TYPESCRIPT}/{name}"] = env.get_template(template).render(context)
+    for product_context in products:
+        product_id = product_context["product"].id
+        for suffix in (".js", ".d.ts"):
+            template = env.get_template(f"typescript/product{suffix}.j2")
+            files[f"{TYPESCRIPT}/{product_id}{suffix}"] = template.render(product_context)
+    files[f"{TYPESCRIPT}/LICENSE"] = read_source(LICENSE_PATH, "the license")
+    return files
+
+
+def typescript_runtime_files() -> dict[str, str]:
+    """Every ``.js`` and ``.d.ts`` file under ``runtime/typescript``, keyed by its relative path.
+
+    Copied byte for byte, like the Python runtime: they are the source that
+    ``tsc --checkJs`` and the tests read.
+    """
+    try:
+        paths = sorted(TYPESCRIPT_RUNTIME_DIR.rglob("*"))
+        return {
+            path.relative_to(TYPESCRIPT_RUNTIME_DIR).as_posix(): path.read_text(encoding="utf-8")
+            for path in paths
+            if path.is_file() and path.name.endswith((".js", ".d.ts"))
+        }
+    except OSError as exc:
+        raise SpecError(str(TYPESCRIPT_RUNTIME_DIR), f"cannot read the npm runtime: {exc}") from None
+
+
+def read_source(path: Path, what: str) -> str:
+    """A file of the repository that goes into ``generated/`` as it is; SpecError if unreadable."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(str(path), f"cannot read {what}: {exc}") from None
+
+
 def environment() -> jinja2.Environment:
     """A strict Jinja environment over ``templates/`` with our escaping filters."""
     env = jinja2.Environment(
@@ -137,6 +217,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["py"] = python_literal
+    env.filters["js"] = javascript_literal
+    env.filters["module_name"] = module_name
     env.filters["md"] = markdown_text
     env.filters["url"] = autolink_url
     env.filters["anchor"] = anchor
@@ -154,6 +236,7 @@ def environment() -> jinja2.Environment:
     env.globals["figures_of"] = product_figures
     env.globals["importable_former_names"] = importable_former_names
     env.globals["advice_cell"] = advice_cell
+    env.globals["error_data"] = error_data
     env.globals["http_rule_cell"] = http_rule_cell
     env.globals["message_rule_cell"] = http_rule_cell
     return env
@@ -176,6 +259,57 @@ def python_literal(value: Any) -> str:
             + "}"
         )
     raise SpecError("render", f"cannot write a {type(value).__name__} as a Python literal")
+
+
+def javascript_literal(value: Any) -> str:
+    """JavaScript source for a str, int, bool, None, or tuple/list/dict (str keys) of those.
+
+    ``json.dumps`` writes it (JSON is JavaScript expression syntax), then
+    every '<' becomes ``\\u003c``, so neither ``</script`` nor ``<!--`` appears
+    if the source is ever embedded in HTML, and every character that is not
+    printable (``str.isprintable``: controls, format characters such as bidi
+    overrides and zero-width spaces, line and paragraph separators, spaces
+    other than U+0020) a ``\\u`` escape, as ``repr`` writes them on the
+    Python side: the source shows every character and reads as it runs. A
+    key ``__proto__`` (which an object literal would take as the prototype)
+    and values of other types are refused.
+    """
+    check_json_value(value)
+    text = json.dumps(value, ensure_ascii=False)
+    return JAVASCRIPT_UNSAFE.sub(javascript_escape, text)
+
+
+def javascript_escape(found: re.Match[str]) -> str:
+    """One character of :data:`JAVASCRIPT_UNSAFE`: itself, or its ``\\u`` escape (a surrogate
+    pair beyond the BMP, as JSON writes it)."""
+    character = found.group()
+    if character == "<":
+        return "\\u003c"
+    return character if character.isprintable() else json.dumps(character)[1:-1]
+
+
+def check_json_value(value: Any) -> None:
+    """SpecError unless ``value`` is made of the types :func:`javascript_literal` writes."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            check_json_value(item)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or key == "__proto__":
+                raise SpecError("render", f"cannot write the key {key!r} in a JavaScript object")
+            check_json_value(item)
+        return
+    raise SpecError("render", f"cannot write a {type(value).__name__} as a JavaScript literal")
+
+
+def module_name(value: str) -> str:
+    """A product id as a JavaScript binding (``import * as spot``): refused unless it can be one."""
+    if not MODULE_NAME.fullmatch(value) or value in JAVASCRIPT_RESERVED:
+        raise SpecError("render", f"{value!r} cannot name a JavaScript module binding")
+    return value
 
 
 def identifier(value: str) -> str:
@@ -358,6 +492,31 @@ def product_messages(product: Product) -> list[str]:
     rows = [row.message for table in product.tables for row in table.rows]
     rows += [row.message for table in product.tables for row in table.former_rows]
     return messages + former + rows
+
+
+def error_data(entry: ErrorEntry, section_titles: list[str]) -> dict[str, Any]:
+    """A code as the npm product module holds it: the fields it has, nothing empty.
+
+    ``section`` is the index of the code's section in ``section_titles``;
+    ``messages`` are :func:`all_messages`; ``former`` the former messages as
+    ``[message, last_seen]``; ``aliases`` the aliases' names.
+    """
+    data: dict[str, Any] = {
+        "code": entry.code,
+        "name": entry.name,
+        "section": section_titles.index(entry.section),
+        "messages": all_messages(entry),
+    }
+    optional: dict[str, Any] = {
+        "title": entry.title,
+        "notes": entry.notes,
+        "former": tuple(former_pair(former) for former in entry.former_messages),
+        "aliases": tuple(alias.name for alias in entry.aliases),
+        "formerNames": entry.former_names,
+        "added": entry.added,
+        "removed": entry.removed,
+    }
+    return {**data, **{key: value for key, value in optional.items() if value}}
 
 
 def former_pair(former: FormerMessage) -> tuple[str, str | None]:

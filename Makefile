@@ -28,7 +28,7 @@ CHANGELOG ?= CHANGELOG.md
 UPDATE_WHAT = $(if $(filter command line environment environment override,$(origin SOURCE)),--source $(SOURCE) --product $(PRODUCT),--all)
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check test lint lint-workflows scrape scrape-captures update backfill bench fuzz dist hooks clean
+.PHONY: help generate check test test-ts ts-checks conformance lint lint-workflows scrape scrape-captures update backfill bench fuzz dist dist-npm hooks clean
 
 help: ## list the targets, one line each
 	@echo "binance-error-codes: every chore is one target; those that need the tooling create .venv first"
@@ -51,6 +51,10 @@ generate: $(STAMP) ## render spec/errors.yaml into generated/
 check: $(STAMP) ## fail with a diff when generated/ is stale
 	@echo "==> checking that generated/ is what $(SPEC) renders to"
 	$(PY) -m scraper check --spec $(SPEC) --out generated
+
+conformance: $(STAMP) ## rewrite tests/conformance/cases.json: the Python package's answers, which the npm package must give
+	@echo "==> asking generated/binance_errors every conformance question (scripts/conformance.py)"
+	$(PY) scripts/conformance.py
 
 scrape: $(STAMP) ## scrape SOURCE (a URL or file) as PRODUCT into spec/errors.yaml
 	@echo "==> scraping $(SOURCE) as $(PRODUCT) into $(SPEC)"

@@ -1,4 +1,4 @@
-"""Render the spec into ``generated/``: the Python and npm packages, the Markdown reference, the JSON.
+"""Render the spec into ``generated/``: the Python and npm packages, the Markdown, the JSON.
 
 Rendering is a pure function from a :class:`Spec` and its
 :class:`Annotations` to a mapping of relative paths to file contents
@@ -60,7 +60,7 @@ PACKAGE_TEMPLATES = {"__init__.py": "package/__init__.py.j2"}
 TYPESCRIPT = "typescript"
 """The npm package's folder in ``generated/``."""
 TYPESCRIPT_RUNTIME_DIR = TEMPLATES_DIR.parent / "runtime" / TYPESCRIPT
-"""The npm package's hand-written modules (JavaScript and their declarations): copied as they are."""
+"""The npm package's hand-written modules (JavaScript, declarations): copied as they are."""
 TYPESCRIPT_TEMPLATES = {
     "package.json": "typescript/package.json.j2",
     "README.md": "typescript/README.md.j2",
@@ -74,10 +74,14 @@ LICENSE_PATH = TEMPLATES_DIR.parent / "LICENSE"
 IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
 MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 JAVASCRIPT_RESERVED = frozenset(
-    "await break case catch class const continue debugger default delete do else enum export"
-    " extends false finally for function if implements import in instanceof interface let new"
-    " null package private protected public return static super switch this throw true try"
-    " typeof var void while with yield".split()
+    {
+        *("await", "break", "case", "catch", "class", "const", "continue", "debugger"),
+        *("default", "delete", "do", "else", "enum", "export", "extends", "false", "finally"),
+        *("for", "function", "if", "implements", "import", "in", "instanceof", "interface"),
+        *("let", "new", "null", "package", "private", "protected", "public", "return"),
+        *("static", "super", "switch", "this", "throw", "true", "try", "typeof", "var"),
+        *("void", "while", "with", "yield"),
+    }
 )
 """Words a JavaScript module cannot bind: a product id must not be one (it names an import)."""
 JAVASCRIPT_UNSAFE = re.compile(r"[^\x20-\x7e]|<")
@@ -115,7 +119,7 @@ def render_all(
         "package": PACKAGE,
         "json_data": json_data(spec, annotations, resolved),
     }
-    products = [
+    products: list[dict[str, Any]] = [
         {
             **context,
             "product": product,
@@ -175,8 +179,8 @@ def typescript_files(
     for product_context in products:
         product_id = product_context["product"].id
         for suffix in (".js", ".d.ts"):
-            template = env.get_template(f"typescript/product{suffix}.j2")
-            files[f"{TYPESCRIPT}/{product_id}{suffix}"] = template.render(product_context)
+            module = env.get_template(f"typescript/product{suffix}.j2")
+            files[f"{TYPESCRIPT}/{product_id}{suffix}"] = module.render(product_context)
     files[f"{TYPESCRIPT}/LICENSE"] = read_source(LICENSE_PATH, "the license")
     return files
 
@@ -195,7 +199,8 @@ def typescript_runtime_files() -> dict[str, str]:
             if path.is_file() and path.name.endswith((".js", ".d.ts"))
         }
     except OSError as exc:
-        raise SpecError(str(TYPESCRIPT_RUNTIME_DIR), f"cannot read the npm runtime: {exc}") from None
+        where = str(TYPESCRIPT_RUNTIME_DIR)
+        raise SpecError(where, f"cannot read the npm package's runtime: {exc}") from None
 
 
 def read_source(path: Path, what: str) -> str:

@@ -23,6 +23,14 @@ REPLAYED := $(shell sed -n 's/^\([a-z][a-z0-9_]*\):.*/\1/p' scripts/history.yaml
 DATE ?=
 PR_BODY ?=
 CHANGELOG ?= CHANGELOG.md
+# The npm package's checks (make test-ts) need Node.js >= 20; TypeScript, the one
+# tool they install, comes from tests/typescript's lockfile (npm ci).
+NODE ?= node
+NPM ?= npm
+TS_TOOLING := tests/typescript
+TS_STAMP := $(TS_TOOLING)/node_modules/.installed
+TSC := $(TS_TOOLING)/node_modules/.bin/tsc
+NODE_20 = $(NODE) -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'
 # update reads every product's live page, unless SOURCE is given on the command
 # line or in the environment: then that one page, as PRODUCT.
 UPDATE_WHAT = $(if $(filter command line environment environment override,$(origin SOURCE)),--source $(SOURCE) --product $(PRODUCT),--all)
@@ -90,8 +98,8 @@ lint-workflows: $(STAMP) ## zizmor (offline) and the schemas of the workflows, d
 	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
 
-test: $(STAMP) ## lint, workflow checks, the tests with coverage (>= 90% of scraper/), check
-	@echo "==> make test: lint, lint-workflows, pytest under coverage, check"
+test: $(STAMP) ## lint, workflow checks, the tests with coverage (>= 90% of scraper/), test-ts, check
+	@echo "==> make test: lint, lint-workflows, pytest under coverage, test-ts, check"
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory lint-workflows
 	@echo "==> pytest on every core, under coverage (the CLI's subprocesses included)"
@@ -100,7 +108,31 @@ test: $(STAMP) ## lint, workflow checks, the tests with coverage (>= 90% of scra
 	$(BIN)/coverage combine --quiet
 	@echo "==> coverage of scraper/ (fails under 90%)"
 	$(BIN)/coverage report
+	$(MAKE) --no-print-directory test-ts
 	$(MAKE) --no-print-directory check
+
+test-ts: ## the npm package: node --test and tsc --strict (Node >= 20; skipped without it, unless CI is set)
+	@if $(NODE_20) >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory ts-checks; \
+	elif [ -n "$$CI" ]; then \
+	  echo "error: make test-ts: Node.js >= 20 is required under CI, found: $$($(NODE) --version 2>/dev/null || echo no node)" >&2; \
+	  exit 1; \
+	else \
+	  echo "==> skipping the TypeScript part: Node >= 20 not found ($$($(NODE) --version 2>/dev/null || echo no node)); CI would fail"; \
+	fi
+
+ts-checks: $(TS_STAMP)
+	@echo "==> node --test: the npm package against the conformance cases, its API, imports, README examples, npm pack"
+	$(NODE) --test $(TS_TOOLING)/*.test.mjs
+	@echo "==> tsc --strict: the runtime and product modules (checkJs), a typed consumer, the bare declarations"
+	$(TSC) -p $(TS_TOOLING)/tsconfig.runtime.json
+	$(TSC) -p $(TS_TOOLING)/tsconfig.json
+	$(TSC) -p $(TS_TOOLING)/tsconfig.bare.json
+
+$(TS_STAMP): $(TS_TOOLING)/package.json $(TS_TOOLING)/package-lock.json
+	@echo "==> installing TypeScript into $(TS_TOOLING)/node_modules (npm ci, from the committed lockfile)"
+	cd $(TS_TOOLING) && $(NPM) ci --no-audit --no-fund
+	@touch $@
 
 bench: $(STAMP) ## import time and match() throughput of generated/ against their targets
 	@echo "==> benchmarking generated/binance_errors (scripts/bench.py)"
@@ -119,11 +151,20 @@ dist: $(STAMP) ## build the sdist and the wheel into dist/, then twine check --s
 	$(BIN)/twine check --strict dist/*
 	@ls -l dist
 
+dist-npm: $(STAMP) ## pack generated/typescript into dist-npm/ (npm pack), after make check
+	$(MAKE) --no-print-directory check
+	@echo "==> npm pack generated/typescript into dist-npm/"
+	rm -rf dist-npm
+	mkdir dist-npm
+	cd generated/typescript && $(NPM) pack --pack-destination ../../dist-npm
+	@ls -l dist-npm
+
 hooks: $(STAMP) ## install the git pre-commit hook (the same checks as make lint, lint-workflows, check)
 	@echo "==> installing the pre-commit hook into .git/hooks"
 	$(BIN)/pre-commit install
 
-clean: ## remove the venv, caches, coverage data and dist/
+clean: ## remove the venv, caches, coverage data, dist/, dist-npm/ and the npm tooling
 	@echo "==> removing .venv, caches, coverage data, dist/ and build/"
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage .coverage.* htmlcov dist build
+	rm -rf dist-npm $(TS_TOOLING)/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -189,17 +189,18 @@ def typescript_runtime_files() -> dict[str, str]:
     """Every ``.js`` and ``.d.ts`` file under ``runtime/typescript``, keyed by its relative path.
 
     Copied byte for byte, like the Python runtime: they are the source that
-    ``tsc --checkJs`` and the tests read.
+    ``tsc --checkJs`` and the tests read. A SpecError when they cannot be read.
     """
+    where = str(TYPESCRIPT_RUNTIME_DIR)
+    if not TYPESCRIPT_RUNTIME_DIR.is_dir():
+        raise SpecError(where, "cannot read the npm package's runtime: no such directory")
     try:
-        paths = sorted(TYPESCRIPT_RUNTIME_DIR.rglob("*"))
         return {
             path.relative_to(TYPESCRIPT_RUNTIME_DIR).as_posix(): path.read_text(encoding="utf-8")
-            for path in paths
+            for path in sorted(TYPESCRIPT_RUNTIME_DIR.rglob("*"))
             if path.is_file() and path.name.endswith((".js", ".d.ts"))
         }
-    except OSError as exc:
-        where = str(TYPESCRIPT_RUNTIME_DIR)
+    except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(where, f"cannot read the npm package's runtime: {exc}") from None
 
 
@@ -207,7 +208,7 @@ def read_source(path: Path, what: str) -> str:
     """A file of the repository that goes into ``generated/`` as it is; SpecError if unreadable."""
     try:
         return path.read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(str(path), f"cannot read {what}: {exc}") from None
 
 

@@ -10,8 +10,10 @@ is then stale: regenerate it, read the diff, commit it, like a golden file);
 ``tests/typescript/conformance.test.mjs`` asks the npm package the same
 questions and fails on any answer that differs.
 
-Four sections, each a list of rows (``columns`` in the file says what each
-position holds):
+Five sections, each a list of rows (``columns`` in the file says what each
+position holds), and ``codes``: each product's ``ErrorCode`` names and values, in
+order (aliases and former names included), which ``tests/typescript/api.test.mjs``
+compares with the npm package's:
 
 - ``match``: ``<product>.match(code, msg)`` for every documented message
   (templates filled with sample values), every table row, every former
@@ -166,6 +168,13 @@ def build_document(spec: Spec, package: ModuleType) -> dict[str, Any]:
         for case, question in response_questions(spec)
     ]
     urls = [[url, package.product_for_url(url)] for url in URLS]
+    codes = {
+        product.id: [
+            [name, int(member)]
+            for name, member in getattr(package, product.id).ErrorCode.__members__.items()
+        ]
+        for product in spec.products
+    }
     return {
         "about": ABOUT,
         "columns": COLUMNS,
@@ -176,6 +185,7 @@ def build_document(spec: Spec, package: ModuleType) -> dict[str, Any]:
         "advice": advice,
         "responses": responses,
         "urls": urls,
+        "codes": codes,
         "outcomes": dict(sorted(table.outcomes.items())),
         "strings": dict(sorted(table.strings.items())),
     }
@@ -700,7 +710,7 @@ def document_text(document: dict[str, Any]) -> str:
     for index, key in enumerate(keys):
         value = document[key]
         comma = "," if index + 1 < len(keys) else ""
-        if key not in (*SECTIONS, "outcomes", "strings"):
+        if key not in (*SECTIONS, "codes", "outcomes", "strings"):
             lines.append(f"  {json.dumps(key)}: {compact(value)}{comma}")
             continue
         mapping = isinstance(value, dict)

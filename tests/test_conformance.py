@@ -40,7 +40,7 @@ def committed() -> dict[str, Any]:
     return document
 
 
-@pytest.mark.parametrize("section", [*SECTIONS, "outcomes", "strings"])
+@pytest.mark.parametrize("section", [*SECTIONS, "codes", "outcomes", "strings"])
 def test_every_answer_is_the_python_package_s(
     fresh: dict[str, Any], committed: dict[str, Any], section: str
 ) -> None:
@@ -88,6 +88,6 @@ def test_rows_of_the_file_are_one_per_line(committed: dict[str, Any]) -> None:
     """Diffs of a regenerated file show whole cases (``splitlines`` also splits at U+2028, which
     the file writes escaped)."""
     lines = CASES.read_text(encoding="utf-8").splitlines()
-    total = sum(len(committed[section]) for section in (*SECTIONS, "outcomes", "strings"))
-    braces, one_line_keys, sections = 2, 5, 6
+    total = sum(len(committed[key]) for key in (*SECTIONS, "codes", "outcomes", "strings"))
+    braces, one_line_keys, sections = 2, 5, 7
     assert len(lines) == total + braces + one_line_keys + 2 * sections

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper import render
 from scraper.annotations import read_annotations
 from scraper.atomic_write import write_tree
 from scraper.exceptions import SpecError
@@ -17,7 +18,9 @@ from scraper.release import NO_POST_RELEASE, spec_version
 from scraper.render import (
     anchor,
     autolink_url,
+    javascript_literal,
     markdown_text,
+    module_name,
     product_messages,
     python_literal,
     render_all,
@@ -227,6 +230,62 @@ def test_autolink_url_cannot_break_out_of_the_link() -> None:
     for text in HOSTILE:
         link = autolink_url(text)
         assert not re.search(r"[\s<>|`\\]", link) and link.isascii()
+
+
+def test_javascript_literal_round_trips_hostile_text_and_hides_nothing() -> None:
+    """The output is still JSON (so JSON.parse and a JavaScript parser read the same value),
+    with no '<', no line or paragraph separator and no invisible character left raw."""
+    values = [*HOSTILE, "\u2028\u2029", "<!-- x -->", "\ufeff\u00a0\U000e0001", {"k": [1, None]}]
+    for value in values:
+        source = javascript_literal(value)
+        assert json.loads(source) == value
+        assert "<" not in source and "\u2028" not in source and "\u2029" not in source
+        assert all(c.isprintable() for c in source), source[:80]
+    assert javascript_literal("</script>") == '"\\u003c/script>"'
+    assert javascript_literal("\u202e") == '"\\u202e"'
+    assert javascript_literal("é 中文 😀") == '"é 中文 😀"'
+    assert javascript_literal(("a", 1, True, None)) == '["a", 1, true, null]'
+
+
+@pytest.mark.parametrize(
+    "value", [object(), 1.5, {1: "x"}, {"__proto__": "x"}, [{"ok": {"__proto__": 1}}]]
+)
+def test_javascript_literal_refuses_what_it_cannot_write_safely(value: object) -> None:
+    with pytest.raises(SpecError):
+        javascript_literal(value)
+
+
+def test_module_name_refuses_what_cannot_bind_an_import() -> None:
+    assert module_name("portfolio_margin") == "portfolio_margin"
+    for bad in ("new", "class", "Spot", "1x", "a-b", ""):
+        with pytest.raises(SpecError):
+            module_name(bad)
+
+
+def test_the_npm_package_is_rendered_with_its_runtime(tmp_path: Path) -> None:
+    files = golden_files()
+    typescript = {name for name in files if name.startswith("typescript/")}
+    runtime = {f"typescript/{name}" for name in render.typescript_runtime_files()}
+    assert runtime <= typescript and "typescript/lib/matching.js" in runtime
+    for product in ("spot", "usdm"):
+        assert {f"typescript/{product}.js", f"typescript/{product}.d.ts"} <= typescript
+    assert files["typescript/LICENSE"] == (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert json.loads(files["typescript/package.json"])["version"] == "2025.6.11"
+
+
+def test_unreadable_npm_sources_are_a_spec_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "TYPESCRIPT_RUNTIME_DIR", tmp_path / "missing")
+    with pytest.raises(SpecError, match="runtime: no such directory"):
+        render.typescript_runtime_files()
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "text.js").write_bytes(b"\xff not UTF-8")
+    monkeypatch.setattr(render, "TYPESCRIPT_RUNTIME_DIR", tmp_path)
+    with pytest.raises(SpecError, match="cannot read the npm package's runtime"):
+        render.typescript_runtime_files()
+    with pytest.raises(SpecError, match="cannot read the license"):
+        render.read_source(tmp_path / "LICENSE", "the license")
 
 
 def test_python_literal_refuses_other_types() -> None:

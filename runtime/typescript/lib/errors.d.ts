@@ -5,8 +5,8 @@ import type { Action, Annotation, Category, HeadersInput, MessageMatch, Response
 export interface ResponseOptions {
   /** The response's headers (any case): the rate-limit headers and `Retry-After` are read. */
   readonly headers?: HeadersInput;
-  /** The URL the request went to: it says which product answered when `product` does not. */
-  readonly url?: string | URL | null;
+  /** The URL the request went to (a string or a `URL`): it says which product answered. */
+  readonly url?: string | { readonly href: string } | null;
   /** The API that answered; else the URL says (`productForUrl`), else `spot`. */
   readonly product?: ProductId | null;
   /** The request's method: an error of unknown outcome is `retry` for GET, else `reconcile`. */

@@ -3,7 +3,12 @@
 1. Import cost: ``import binance_errors.<product>`` in a fresh ``python -I``
    against a bare ``python -I -c pass``, the two alternated, median of
    ``--runs`` each. Target: at most 1.6 times the bare interpreter.
-2. ``match()`` throughput on a realistic mix of messages (exact, templated,
+2. The npm package's import cost: ``node --input-type=module -e 'import
+   ".../<product>.js"'`` against a bare ``node -e ""``, alternated, median of
+   ``--runs`` each. Target: at most 1.25 times the bare start. The root entry
+   (``index.js``, which loads every product) is measured too and reported, not
+   judged. Skipped, with a line saying so, when Node.js 20 or newer is absent.
+3. ``match()`` throughput on a realistic mix of messages (exact, templated,
    table rows, real payloads Binance sent, unknown codes and messages)
    against a naive matcher that tries every message of the product with
    ``re.fullmatch``, in the same process. Target: at least 20 times the
@@ -11,7 +16,7 @@
    that the exact path answers (a dict lookup) and of those that reach the
    tolerant path (every strict kind failed first).
 
-The package is the committed ``generated/`` tree; the mix is built from the
+The packages are the committed ``generated/`` tree; the mix is built from the
 spec with the generator's own template filler, and the real payloads are the
 product's entries of ``tests/fixtures/real_traffic/payloads.yaml`` (what they
 match is the real-traffic test's business, not the bench's). Prints the
@@ -24,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -49,7 +56,9 @@ from scraper.spec import read_spec  # noqa: E402
 GENERATED = REPO / "generated"
 SPEC = REPO / "spec" / "errors.yaml"
 IMPORT_TARGET = 1.6
+NODE_IMPORT_TARGET = 1.25
 MATCH_TARGET = 20.0
+NPM_PACKAGE = GENERATED / "typescript"
 SAMPLE_VALUES = (
     "BTCUSDT",
     "1 MINUTE",
@@ -75,9 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=4000, help="messages in the match mix")
     args = parser.parse_args(argv)
     import_ok = bench_import(args.product, args.runs)
+    node_ok = bench_node_import(args.product, args.runs)
     match_ok = bench_match(args.product, args.items)
-    print(f"\nresult: {'all targets met' if import_ok and match_ok else 'TARGET MISSED'}")
-    return 0 if import_ok and match_ok else 1
+    met = import_ok and node_ok and match_ok
+    print(f"\nresult: {'all targets met' if met else 'TARGET MISSED'}")
+    return 0 if met else 1
 
 
 # -- import cost ---------------------------------------------------------------
@@ -135,6 +146,66 @@ def print_import_breakdown(statement: str) -> None:
     print("  where the time goes (-X importtime, own microseconds):")
     for microseconds, module in sorted(rows, reverse=True)[:12]:
         print(f"    {microseconds:7d}  {module}")
+
+
+# -- the npm package's import cost ------------------------------------------------
+
+
+def node_binary() -> str | None:
+    """``node`` when it is Node.js 20 or newer, else None."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    check = "process.exit(Number(process.versions.node.split('.')[0]) >= 20 ? 0 : 1)"
+    return node if subprocess.run([node, "-e", check], check=False).returncode == 0 else None
+
+
+def node_import(module: Path) -> list[str]:
+    """The arguments of a ``node`` that imports ``module`` (an ES module) and exits."""
+    return ["--input-type=module", "-e", f"import {json.dumps(module.as_uri())};"]
+
+
+def node_time(node: str, arguments: list[str]) -> float:
+    """Seconds a fresh ``node`` takes to run with ``arguments`` and exit."""
+    started = time.perf_counter()
+    subprocess.run([node, *arguments], check=True)
+    return time.perf_counter() - started
+
+
+def bench_node_import(product: str, runs: int) -> bool:
+    """The npm package's import cost: one product (judged) and the root (reported)."""
+    node = node_binary()
+    if node is None:
+        print("\nimport binance-error-codes/... (node): skipped, Node >= 20 not found")
+        return True
+    bare = ["-e", ""]
+    entries = {
+        f"binance-error-codes/{product}": node_import(NPM_PACKAGE / f"{product}.js"),
+        "binance-error-codes (the root)": node_import(NPM_PACKAGE / "index.js"),
+    }
+    for arguments in (bare, *entries.values()):
+        node_time(node, arguments)  # warm the file system cache
+    times: dict[str, list[float]] = {"bare": [], **{name: [] for name in entries}}
+    for _ in range(runs):
+        times["bare"].append(node_time(node, bare))
+        for name, arguments in entries.items():
+            times[name].append(node_time(node, arguments))
+    bare_median = statistics.median(times["bare"])
+    print(f"\nimport binance-error-codes (node, median of {runs} alternated runs)")
+    print(f"  bare node -e ''       {bare_median * 1000:8.2f} ms")
+    met = True
+    for index, name in enumerate(entries):
+        median = statistics.median(times[name])
+        ratio = median / bare_median
+        print(f"  {name}")
+        print(f"    with the import     {median * 1000:8.2f} ms")
+        if index == 0:
+            met = ratio <= NODE_IMPORT_TARGET
+            verdict = f"target <= {NODE_IMPORT_TARGET} x: {'met' if met else 'MISSED'}"
+        else:
+            verdict = "reported, not judged: it loads every product"
+        print(f"    ratio               {ratio:8.2f} x   {verdict}")
+    return met
 
 
 # -- match() throughput ----------------------------------------------------------

@@ -31,6 +31,12 @@ def test_bench_reports_both_figures_and_a_correct_mix(product_id: str) -> None:
     out = result.stdout
     assert f"import binance_errors.{product_id} (python -I" in out
     assert re.search(r"ratio +\d+\.\d+ x +target <= 1\.6 x: (met|MISSED)", out)
+    node = re.search(r"ratio +\d+\.\d+ x +target <= 1\.25 x: (met|MISSED)", out)
+    skipped = "import binance-error-codes/... (node): skipped, Node >= 20 not found" in out
+    assert bool(node) != skipped
+    if node:
+        assert f"  binance-error-codes/{product_id}\n" in out
+        assert re.search(r"ratio +\d+\.\d+ x +reported, not judged: it loads every product", out)
     assert re.search(r"ratio +\d+\.\d+ x +target >= 20 x: (met|MISSED)", out)
     mix = re.search(r"match\(\) on (\d+) messages \((\d+) exact, (\d+) templated, ", out)
     assert mix is not None and int(mix.group(1)) >= 190

@@ -30,6 +30,8 @@ NPM ?= npm
 TS_TOOLING := tests/typescript
 TS_STAMP := $(TS_TOOLING)/node_modules/.installed
 TSC := $(TS_TOOLING)/node_modules/.bin/tsc
+# Where make dist-npm puts the npm tarball.
+NPM_DIST ?= dist-npm
 NODE_20 = $(NODE) -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'
 # update reads every product's live page, unless SOURCE is given on the command
 # line or in the environment: then that one page, as PRODUCT.
@@ -153,11 +155,11 @@ dist: $(STAMP) ## build the sdist and the wheel into dist/, then twine check --s
 
 dist-npm: $(STAMP) ## pack generated/typescript into dist-npm/ (npm pack), after make check
 	$(MAKE) --no-print-directory check
-	@echo "==> npm pack generated/typescript into dist-npm/"
-	rm -rf dist-npm
-	mkdir dist-npm
-	cd generated/typescript && $(NPM) pack --pack-destination ../../dist-npm
-	@ls -l dist-npm
+	@echo "==> npm pack generated/typescript into $(NPM_DIST)/"
+	rm -rf $(NPM_DIST)
+	mkdir -p $(NPM_DIST)
+	cd generated/typescript && $(NPM) pack --pack-destination $(abspath $(NPM_DIST))
+	@ls -l $(NPM_DIST)
 
 hooks: $(STAMP) ## install the git pre-commit hook (the same checks as make lint, lint-workflows, check)
 	@echo "==> installing the pre-commit hook into .git/hooks"
@@ -166,5 +168,5 @@ hooks: $(STAMP) ## install the git pre-commit hook (the same checks as make lint
 clean: ## remove the venv, caches, coverage data, dist/, dist-npm/ and the npm tooling
 	@echo "==> removing .venv, caches, coverage data, dist/ and build/"
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage .coverage.* htmlcov dist build
-	rm -rf dist-npm $(TS_TOOLING)/node_modules
+	rm -rf $(NPM_DIST) $(TS_TOOLING)/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,17 +1,20 @@
 """Refuse to publish unless the tag, the built files and the package agree on the version.
 
-Usage: ``python scripts/check_release.py TAG DIST_DIR`` (the release workflow
-runs it after ``make dist``). It passes when ``DIST_DIR`` holds exactly one
-wheel and one sdist of ``binance-error-codes``, both carrying version V in
-their metadata, ``generated/binance_errors/__init__.py`` says
-``__version__ = "V"``, and ``TAG`` is ``vV``. Otherwise it prints one line,
-``error: <source>: <problem>``, and exits 1.
+Usage: ``python scripts/check_release.py TAG DIST_DIR [--npm NPM_DIR]`` (the
+release workflow runs it after ``make dist`` and ``make dist-npm``). It passes
+when ``DIST_DIR`` holds exactly one wheel and one sdist of
+``binance-error-codes``, both carrying version V in their metadata,
+``NPM_DIR`` (when given) exactly one npm tarball whose ``package.json`` names
+``binance-error-codes`` at version V, ``generated/binance_errors/__init__.py``
+says ``__version__ = "V"``, and ``TAG`` is ``vV``. Otherwise it prints one
+line, ``error: <source>: <problem>``, and exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import json
 import sys
 import tarfile
 import zipfile
@@ -57,6 +60,28 @@ def sdist_version(path: Path) -> str:
         return metadata_version(stream.read().decode("utf-8"), str(path))
 
 
+def npm_version(path: Path) -> str:
+    """The ``version`` of an npm tarball's ``package/package.json``, checking its ``name``."""
+    with tarfile.open(path, "r:gz") as tarball:
+        try:
+            stream = tarball.extractfile("package/package.json")
+        except KeyError:
+            stream = None
+        if stream is None:
+            raise ReleaseError(f"{path}: no package/package.json")
+        try:
+            manifest = json.loads(stream.read().decode("utf-8"))
+        except ValueError as exc:
+            raise ReleaseError(f"{path}: package.json is not JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("name") != DISTRIBUTION:
+        name = manifest.get("name") if isinstance(manifest, dict) else None
+        raise ReleaseError(f"{path}: names {name!r}, not {DISTRIBUTION!r}")
+    version = manifest.get("version")
+    if not isinstance(version, str) or not version:
+        raise ReleaseError(f"{path}: its package.json has no version")
+    return version
+
+
 def package_version(init: Path = PACKAGE_INIT) -> str:
     """``__version__`` as the generated ``__init__.py`` assigns it (read, not imported)."""
     for node in ast.parse(init.read_text(encoding="utf-8")).body:
@@ -77,13 +102,13 @@ def only(dist: Path, pattern: str) -> Path:
     return found[0]
 
 
-def check_release(tag: str, dist: Path, init: Path = PACKAGE_INIT) -> str:
+def check_release(tag: str, dist: Path, init: Path = PACKAGE_INIT, npm: Path | None = None) -> str:
     """The version the release publishes; a :class:`ReleaseError` when anything disagrees."""
     version = package_version(init)
-    for path, found in (
-        (only(dist, "*.whl"), wheel_version),
-        (only(dist, "*.tar.gz"), sdist_version),
-    ):
+    files = [(only(dist, "*.whl"), wheel_version), (only(dist, "*.tar.gz"), sdist_version)]
+    if npm is not None:
+        files.append((only(npm, "*.tgz"), npm_version))
+    for path, found in files:
         if (built := found(path)) != version:
             raise ReleaseError(f"{path}: version {built}, but {init.name} says {version}")
     if tag != f"v{version}":
@@ -95,14 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tag", help="the pushed tag, e.g. v2026.5.18")
     parser.add_argument("dist", type=Path, help="the folder make dist wrote")
+    parser.add_argument("--npm", type=Path, help="the folder make dist-npm wrote")
     args = parser.parse_args(argv)
     try:
-        version = check_release(args.tag, args.dist)
+        version = check_release(args.tag, args.dist, npm=args.npm)
     except (ReleaseError, OSError, UnicodeDecodeError, zipfile.BadZipFile, tarfile.TarError) as exc:
         source = "" if isinstance(exc, ReleaseError) else f"{args.dist}: "
         print(f"error: {source}{' '.join(str(exc).split())}", file=sys.stderr)
         return 1
-    print(f"{args.tag}: the wheel, the sdist and binance_errors.__version__ are all {version}")
+    files = "the wheel, the sdist" + (", the npm tarball" if args.npm is not None else "")
+    print(f"{args.tag}: {files} and binance_errors.__version__ are all {version}")
     return 0
 
 

@@ -10,6 +10,8 @@ there and on the oldest Python the package supports when one is available.
 from __future__ import annotations
 
 import glob
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -24,11 +26,13 @@ import pytest
 
 from scraper.release import package_version, read_release
 from scraper.spec import read_spec
+from scripts.check_release import npm_version as check_release_npm_version
 from scripts.check_release import package_version as init_version
 from tests.conftest import REPO, SPEC_PATH, without_coverage
 from tests.readme import run_examples
 
 PACKAGE_DIR = REPO / "generated" / "binance_errors"
+NPM_DIR = REPO / "generated" / "typescript"
 OLDEST_PYTHON = (3, 9)
 
 
@@ -142,6 +146,63 @@ def test_the_release_check_refuses_a_wheel_of_another_version(dist: Path, tmp_pa
     shutil.copy(wheel_of(dist), tmp_path)
     two = run(sys.executable, script, f"v{version}", tmp_path)
     assert (two.returncode, two.stderr) == (1, f"error: {tmp_path}: expected one *.whl, found 2\n")
+
+
+def npm_tarball(folder: Path, manifest: object, name: str = "package/package.json") -> Path:
+    """An npm tarball holding only ``package.json`` with ``manifest`` (JSON, or raw text)."""
+    folder.mkdir(exist_ok=True)
+    path = folder / "binance-error-codes.tgz"
+    text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+    data = text.encode("utf-8")
+    with tarfile.open(path, "w:gz") as tarball:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tarball.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_the_release_check_reads_the_npm_tarball(dist: Path, tmp_path: Path) -> None:
+    """With --npm, the tarball's package.json must name the same version (make dist-npm)."""
+    script = REPO / "scripts" / "check_release.py"
+    version = metadata(dist)["Version"]
+    npm = tmp_path / "npm"
+    npm_tarball(npm, {"name": "binance-error-codes", "version": version})
+    good = run(sys.executable, script, f"v{version}", dist, "--npm", npm)
+    assert (good.returncode, good.stderr) == (0, "")
+    assert good.stdout == (
+        f"v{version}: the wheel, the sdist, the npm tarball and binance_errors.__version__"
+        f" are all {version}\n"
+    )
+    tarball = npm / "binance-error-codes.tgz"
+    for manifest, problem in [
+        ({"name": "binance-error-codes", "version": "2000.1.1"}, "version 2000.1.1, but"),
+        ({"name": "other", "version": version}, "names 'other', not 'binance-error-codes'"),
+        ({"name": "binance-error-codes"}, "its package.json has no version"),
+        ("{not json", "package.json is not JSON"),
+    ]:
+        npm_tarball(npm, manifest)
+        bad = run(sys.executable, script, f"v{version}", dist, "--npm", npm)
+        assert bad.returncode == 1 and bad.stderr.startswith(f"error: {tarball}: {problem}")
+    npm_tarball(npm, {"name": "binance-error-codes", "version": version}, "other/package.json")
+    bad = run(sys.executable, script, f"v{version}", dist, "--npm", npm)
+    assert bad.stderr == f"error: {tarball}: no package/package.json\n"
+    tarball.unlink()
+    none = run(sys.executable, script, f"v{version}", dist, "--npm", npm)
+    assert none.stderr == f"error: {npm}: expected one *.tgz, found 0\n"
+
+
+def test_make_dist_npm_packs_the_npm_package(tmp_path: Path) -> None:
+    """The tarball the release publishes: npm pack of generated/typescript, its version checked."""
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed (it comes with Node.js)")
+    result = run("make", "--no-print-directory", "dist-npm", f"NPM_DIST={tmp_path / 'npm'}")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    (tarball,) = (tmp_path / "npm").glob("*.tgz")
+    assert check_release_npm_version(tarball) == init_version(PACKAGE_DIR / "__init__.py")
+    with tarfile.open(tarball) as archive:
+        names = {name.removeprefix("package/") for name in archive.getnames()}
+    shipped = {p.relative_to(NPM_DIR).as_posix() for p in NPM_DIR.rglob("*") if p.is_file()}
+    assert names == shipped
 
 
 # -- the wheel installed in a bare virtualenv -----------------------------------

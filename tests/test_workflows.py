@@ -128,12 +128,18 @@ def test_the_release_workflow_contract() -> None:
     assert publish["needs"] == "build"
     assert publish["environment"]["name"] == "pypi"
     runs = [step.get("run", "") for step in build["steps"]]
-    assert runs.index("make test") < runs.index("make dist")
+    assert runs.index("make test") < runs.index("make dist") < runs.index("make dist-npm")
     check = next(run for run in runs if "check_release.py" in run)
-    assert '"$GITHUB_REF_NAME" dist' in check and runs.index(check) > runs.index("make dist")
-    upload = build["steps"][-1]
-    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert '"$GITHUB_REF_NAME" dist --npm dist-npm' in check
+    assert runs.index(check) > runs.index("make dist-npm")
+    uploads = {
+        step["with"]["name"]: step
+        for step in build["steps"]
+        if step.get("uses", "").startswith("actions/upload-artifact@")
+    }
+    upload = uploads["dist"]
     assert upload["with"]["path"] == "dist/" and upload["with"]["if-no-files-found"] == "error"
+    assert uploads["npm"]["with"]["path"] == "dist-npm/"
     download, pypi = publish["steps"]
     assert download["uses"].startswith("actions/download-artifact@")
     assert download["with"] == {"name": upload["with"]["name"], "path": "dist/"}
@@ -144,21 +150,60 @@ def test_the_release_workflow_contract() -> None:
     assert checkout["with"]["persist-credentials"] is False
 
 
-def test_only_the_publish_job_can_mint_an_id_token() -> None:
+def test_the_npm_job_publishes_the_checked_tarball_with_provenance() -> None:
+    """After PyPI: the tarball the build job checked, its version against the tag, provenance."""
+    workflow = load(WORKFLOWS / "release.yml")
+    build, npm = workflow["jobs"]["build"], workflow["jobs"]["npm"]
+    assert npm["needs"] == ["build", "publish"]
+    assert npm["permissions"] == {"contents": "read", "id-token": "write"}
+    assert npm["environment"]["name"] == "npm"
+    download = npm["steps"][0]
+    assert download["uses"].startswith("actions/download-artifact@")
+    assert download["with"] == {"name": "npm", "path": "dist-npm/"}
+    node = next(
+        step for step in npm["steps"] if step.get("uses", "").startswith("actions/setup-node")
+    )
+    assert node["with"]["registry-url"] == "https://registry.npmjs.org"
+    assert node["with"]["package-manager-cache"] is False
+    runs = [step.get("run", "") for step in npm["steps"]]
+    assert any("11.5.1" in run and "npm --version" in run for run in runs)
+    version = next(run for run in runs if "package/package.json" in run)
+    assert '"v$version" != "$GITHUB_REF_NAME"' in version
+    assert runs[-1] == "npm publish dist-npm/*.tgz --provenance --access public"
+    assert not any("npm install" in run for run in runs)  # nothing installed ad hoc
+    for job in (build, workflow["jobs"]["publish"], npm):
+        assert "secrets." not in str(job)
+
+
+def test_make_test_runs_with_node_20_in_ci_and_the_release() -> None:
+    """make test-ts fails under CI without Node 20: the workflows that run make test set it up."""
+    for path, job in (("ci.yml", "test"), ("release.yml", "build")):
+        steps = load(WORKFLOWS / path)["jobs"][job]["steps"]
+        uses = [step.get("uses", "").split("@")[0] for step in steps]
+        runs = [step.get("run", "") for step in steps]
+        node = steps[uses.index("actions/setup-node")]
+        assert node["with"] == {"node-version": "20", "package-manager-cache": False}
+        assert uses.index("actions/setup-node") < runs.index("make test")
+
+
+def test_only_the_publish_jobs_can_mint_an_id_token() -> None:
     for path in workflow_files():
         workflow = load(path)
         assert "id-token" not in workflow.get("permissions", {})
         for name, job in workflow["jobs"].items():
             if "id-token" in job.get("permissions", {}):
-                assert (path.name, name) == ("release.yml", "publish")
+                assert (path.name, name) in {("release.yml", "publish"), ("release.yml", "npm")}
 
 
-def test_dependabot_covers_actions_and_pip_weekly_grouped() -> None:
+def test_dependabot_covers_actions_pip_and_npm_weekly_grouped() -> None:
     config = load(REPO / ".github" / "dependabot.yml")
     updates = {entry["package-ecosystem"]: entry for entry in config["updates"]}
-    assert set(updates) == {"github-actions", "pip"}
+    assert set(updates) == {"github-actions", "pip", "npm"}
+    assert updates["npm"]["directory"] == "/tests/typescript"
+    assert (REPO / "tests" / "typescript" / "package-lock.json").is_file()
     for entry in updates.values():
-        assert entry["directory"] == "/" and entry["schedule"]["interval"] == "weekly"
+        assert entry["directory"] in ("/", "/tests/typescript")
+        assert entry["schedule"]["interval"] == "weekly"
         assert entry["groups"] and all(g["patterns"] == ["*"] for g in entry["groups"].values())
     result = run(
         tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml"

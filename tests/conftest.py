@@ -111,6 +111,21 @@ def run_python(tree: Path, code: str, *args: str) -> subprocess.CompletedProcess
     )
 
 
+def node_or_skip() -> str:
+    """The ``node`` of Node.js 20 or newer; else skip the test, or fail it under CI (``CI`` set).
+
+    The same rule as ``make test-ts``: the npm package's tests may be left out
+    on a developer's machine without Node, never in CI.
+    """
+    node = shutil.which("node")
+    check = "process.exit(Number(process.versions.node.split('.')[0]) >= 20 ? 0 : 1)"
+    if node is not None and subprocess.run([node, "-e", check], check=False).returncode == 0:
+        return node
+    if os.environ.get("CI"):
+        pytest.fail("Node.js >= 20 is required under CI (the npm package's tests)")
+    pytest.skip("Node.js >= 20 not found: the npm package's part of this test is skipped")
+
+
 def without_coverage() -> dict[str, str]:
     """This process's environment without the variables that start coverage in a child.
 

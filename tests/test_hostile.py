@@ -1,4 +1,4 @@
-"""Hostile page content, from the page through scrape and generate to an import.
+"""Hostile page content, from the page through scrape and generate to an import in both languages.
 
 ``fixtures/hostile.html`` and its Markdown twin ``hostile.md`` hold, in names,
 sections, messages and table cells: triple quotes, backslashes and a literal
@@ -7,8 +7,9 @@ Python payloads, bidi overrides, a BOM, a 10,000-character message,
 non-ASCII and emoji, and names that are keywords in another case or collide
 once normalised. The expected values below are written out by hand: every
 message must come out exactly as a reader of the page sees it, in the spec,
-in the imported module, in the JSON and in the rendered Markdown. The
-payloads would create a file named ``PWNED`` if anything ever ran them.
+in the imported Python module, in the npm package's module imported by Node,
+in the JSON and in the rendered Markdown. The payloads would create a file
+named ``PWNED`` if anything ever ran them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -30,7 +32,7 @@ from scraper.exceptions import PageError
 from scraper.model import ErrorEntry, MessageTable, Page, TableRow
 from scraper.parse import parse_document
 from scraper.spec import load_spec, spec_to_data
-from tests.conftest import FIXTURES, REPO, run_cli
+from tests.conftest import FIXTURES, REPO, node_or_skip, run_cli
 
 LONG = " ".join(["Lorem|ipsum\\é中😀%s"] * 700)
 SECTION_1 = 'Quotes & "strings" — </script> | {{ section }} {% if x %}'
@@ -349,11 +351,14 @@ codes = [
     for m in spot.ErrorCode
 ]
 tables = [[t.id, t.title, list(t.codes), [[r.message, r.description] for r in t.rows]] for t in spot.TABLES]
-print(json.dumps({"codes": codes, "tables": tables}))
+matched = [[getattr(spot.match(int(m), t), "template", None) for t in m.messages] for m in spot.ErrorCode]
+print(json.dumps({"codes": codes, "tables": tables, "matched": matched}))
 """
 
 
-def test_the_module_imports_and_holds_every_message_exactly(workspace: Path) -> None:
+@pytest.fixture(scope="module")
+def python_dump(workspace: Path) -> dict[str, Any]:
+    """What the generated Python module holds and answers, dumped by a fresh interpreter."""
     generated = workspace / "generated"
     result = subprocess.run(
         [sys.executable, "-I", "-c", IMPORT_AND_DUMP, str(generated)],
@@ -364,7 +369,12 @@ def test_the_module_imports_and_holds_every_message_exactly(workspace: Path) -> 
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    dumped = json.loads(result.stdout)
+    dumped: dict[str, Any] = json.loads(result.stdout)
+    return dumped
+
+
+def test_the_module_imports_and_holds_every_message_exactly(python_dump: dict[str, Any]) -> None:
+    dumped = python_dump
     assert dumped["codes"] == [
         [e.name, e.code, list(e.messages), e.title, e.section, []] for e in EXPECTED.errors
     ]
@@ -372,6 +382,62 @@ def test_the_module_imports_and_holds_every_message_exactly(workspace: Path) -> 
     assert dumped["tables"] == [
         [table.id, table.title, list(table.codes), [[r.message, r.description] for r in table.rows]]
     ]
+
+
+IMPORT_AND_DUMP_JS = """
+const spot = await import(process.argv[1]);
+const codes = [];
+for (const code of [...new Set(Object.values(spot.ErrorCode))]) {
+  const info = spot.lookup(code);
+  codes.push([info.name, info.code, info.messages, info.title ?? null, info.section, info.aliases]);
+}
+const tables = spot.tables().map((t) => [t.id, t.title, t.codes, t.rows.map((r) => [r.message, r.description])]);
+const names = Object.entries(spot.ErrorCode);
+const matched = codes.map(([, code, messages]) => messages.map((m) => spot.match(code, m)?.template ?? null));
+console.log(JSON.stringify({ codes, tables, names, matched }));
+"""
+
+
+def test_the_npm_module_imports_and_holds_every_message_exactly(
+    workspace: Path, python_dump: dict[str, Any]
+) -> None:
+    """Node imports the generated JavaScript; every string comes back as the spec has it, and
+    ``match`` gives every message the answer Python gives."""
+    node = node_or_skip()
+    module = workspace / "generated" / "typescript" / "spot.js"
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", IMPORT_AND_DUMP_JS, module.as_uri()],
+        capture_output=True,
+        text=True,
+        cwd=workspace,
+        check=False,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    dumped = json.loads(result.stdout)
+    assert dumped["codes"] == [
+        [e.name, e.code, list(e.messages), e.title, e.section, []] for e in EXPECTED.errors
+    ]
+    assert dumped["names"] == [[e.name, e.code] for e in EXPECTED.errors]
+    assert dumped["matched"] == python_dump["matched"]
+    assert sum(template is not None for row in dumped["matched"] for template in row) >= 25
+    table = EXPECTED_TABLE
+    assert dumped["tables"] == [
+        [table.id, table.title, list(table.codes), [[r.message, r.description] for r in table.rows]]
+    ]
+    assert not list(workspace.rglob("PWNED*"))
+
+
+def test_the_javascript_source_shows_every_character(workspace: Path) -> None:
+    """No invisible, direction-changing or line-separating character reaches the JavaScript,
+    and nothing that would end or comment out a <script> element embedding it."""
+    folder = workspace / "generated" / "typescript"
+    for path in [folder / "spot.js", folder / "spot.d.ts", folder / "index.js"]:
+        source = path.read_text(encoding="utf-8")
+        hidden = {c for c in source if unicodedata.category(c) in ("Cf", "Cc", "Zl", "Zp")}
+        assert hidden <= {"\n"}, path.name
+        assert "</script" not in source.lower() and "<!--" not in source, path.name
+    assert "\\u202e" in (folder / "spot.js").read_text(encoding="utf-8")
 
 
 def test_the_python_source_shows_every_character(workspace: Path) -> None:
@@ -382,7 +448,10 @@ def test_the_python_source_shows_every_character(workspace: Path) -> None:
 
 
 def markdown_files(workspace: Path) -> list[Path]:
-    files = sorted((workspace / "generated").rglob("*.md"))
+    """The Markdown reference (``ERRORS.md``, ``docs/``); the npm package's README, which
+    holds no upstream text but product ids, is left out."""
+    generated = workspace / "generated"
+    files = sorted(p for p in generated.rglob("*.md") if "typescript" not in p.parts)
     assert files
     return files
 

@@ -112,7 +112,10 @@ def test_the_update_workflow_contract() -> None:
         "generated",
         "CHANGELOG.md",
         "templates/release.yaml",
+        "tests/conformance/cases.json",
     ]
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert runs.index("make conformance") == runs.index(update["run"]) + 1
     checkout = by_use["actions/checkout"]
     assert checkout["with"]["persist-credentials"] is False
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from scraper.exceptions import OutputError
 
-IGNORED_DIRS = frozenset({"__pycache__"})
+IGNORED_DIRS = frozenset({"__pycache__", "node_modules"})
 TEMPORARY = ".tmp"
 BACKUP = ".old"
 
@@ -46,8 +46,9 @@ def write_tree(root: Path, files: Mapping[str, str], prune: bool = True) -> list
     """Make ``root`` hold exactly ``files`` (relative path to text); return what changed.
 
     Unchanged files are not rewritten. With ``prune``, files under ``root``
-    that are not in ``files`` are deleted (``__pycache__`` and dotfiles are
-    left alone). All of it happens, or none of it (see the module docstring).
+    that are not in ``files`` are deleted (``__pycache__``, ``node_modules``
+    and dotfiles are left alone). All of it happens, or none of it (see the
+    module docstring).
     """
     return write_trees([Tree(root, files, prune)])[0]
 

@@ -63,6 +63,16 @@ def test_writes_the_new_tree(tree: Path) -> None:
     assert not [n for n in after if n.rsplit("/", 1)[-1].startswith(".")]
 
 
+def test_caches_and_installed_packages_are_left_alone(tree: Path) -> None:
+    """``__pycache__`` and a ``node_modules`` (npm install in the npm package) are not pruned."""
+    kept = [tree / "pkg" / "__pycache__" / "a.pyc", tree / "ts" / "node_modules" / "x" / "i.js"]
+    for path in kept:
+        path.parent.mkdir(parents=True)
+        path.write_text("kept\n")
+    write_tree(tree, NEW)
+    assert all(path.read_text() == "kept\n" for path in kept)
+
+
 def failing_after(
     count: int, real: Callable[..., object], error: BaseException
 ) -> Callable[..., object]:

@@ -123,7 +123,7 @@ test-ts: ## the npm package: node --test and tsc --strict (Node >= 20; skipped w
 	  echo "==> skipping the TypeScript part: Node >= 20 not found ($$($(NODE) --version 2>/dev/null || echo no node)); CI would fail"; \
 	fi
 
-ts-checks: $(TS_STAMP)
+ts-checks: $(TS_STAMP) ## what test-ts runs once Node >= 20 is found: npm ci (once), node --test, tsc
 	@echo "==> node --test: the npm package against the conformance cases, its API, imports, README examples, npm pack"
 	$(NODE) --test $(TS_TOOLING)/*.test.mjs
 	@echo "==> tsc --strict: the runtime and product modules (checkJs), a typed consumer, the bare declarations"

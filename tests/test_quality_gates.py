@@ -93,6 +93,7 @@ def test_make_test_runs_every_gate_in_order() -> None:
         "$(BIN)/coverage run -m pytest -n auto --dist worksteal",
         "$(BIN)/coverage combine --quiet",
         "$(BIN)/coverage report",
+        "$(MAKE) --no-print-directory test-ts",
         "$(MAKE) --no-print-directory check",
     ]
     assert (REPO / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("exec make test")

@@ -196,6 +196,15 @@ test("only the caller's own mistakes throw", () => {
       assert.equal(err.category, "invalid_payload");
     }
   }
+  const deep = 200_000;
+  for (const body of [
+    "[".repeat(deep) + "]".repeat(deep),
+    '{"a":' + "[".repeat(deep) + "]".repeat(deep) + "}",
+    '{"code":-1003,"msg":"x","a":' + "[".repeat(deep) + "]".repeat(deep) + "}",
+    { code: 1n, msg: "x" },
+  ]) {
+    assert.equal(typeof BinanceAPIError.fromResponse(400, body).message, "string");
+  }
   const hostile = { toString() { throw new Error("no"); } };
   assert.equal(BinanceAPIError.fromResponse(400, "{}", { url: hostile }).url, undefined);
   assert.equal(pkg.productForUrl(hostile), undefined);

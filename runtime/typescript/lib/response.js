@@ -125,7 +125,12 @@ function errorText(error) {
 function typeName(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
-  return typeof value === "object" ? value.constructor?.name ?? "object" : typeof value;
+  if (typeof value !== "object") return typeof value;
+  try {
+    return value.constructor?.name ?? "object";
+  } catch {
+    return "object";
+  }
 }
 
 /**
@@ -148,7 +153,8 @@ export function readFields(data, problem) {
 }
 
 /**
- * `value` as JSON (or its text), cut to `limit` characters.
+ * `value` as JSON (or its text), cut to `limit` characters; its type's name when it cannot
+ * be shown (nested too deeply, or a BigInt). Never throws.
  * @param {unknown} value
  * @param {number} [limit]
  * @returns {string}
@@ -158,7 +164,7 @@ export function shorten(value, limit = 120) {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    text = `<${typeName(value)}>`;
   }
   return text.length <= limit ? text : text.slice(0, limit - 3) + "...";
 }

@@ -126,7 +126,8 @@ def workspace(tmp_path: Path) -> Path:
         shutil.copytree(
             REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
-    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    for name in ("pyproject.toml", "LICENSE"):  # the npm package ships the LICENSE
+        shutil.copy(REPO / name, tmp_path)
     return tmp_path
 
 
@@ -153,7 +154,9 @@ def test_raising_post_makes_generated_stale_until_regenerated(workspace: Path) -
     assert f'+__version__ = "{version}.post2"' in stale.stdout
     done = cli(workspace, "generate")
     assert done.returncode == 0, done.stderr
-    assert "(1 changed)" in done.stdout  # only __init__.py: the docs show the data's version
+    # __init__.py, and the npm package's package.json, index.js and index.d.ts (VERSION):
+    # the docs show the data's version
+    assert "(4 changed)" in done.stdout
     init = (workspace / "generated" / "binance_errors" / "__init__.py").read_text(encoding="utf-8")
     assert f'__version__ = "{version}.post2"\n' in init
     assert cli(workspace, "check").returncode == 0

@@ -83,7 +83,7 @@ def package_version(spec: Spec, release: Release) -> str:
 
 
 def release_version(calendar_version: str, post: int) -> str:
-    """``2026.5.18`` and post 1 as ``2026.518.1``: valid, and ordered alike, in PEP 440 and semver."""
+    """``2026.5.18`` and post 1 as ``2026.518.1``: valid and ordered alike in PEP 440 and semver."""
     year, month, day = (int(part) for part in calendar_version.split("."))
     return f"{year}.{month * 100 + day}.{post}"
 

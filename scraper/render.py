@@ -95,19 +95,32 @@ def render_all(
         product_context = {
             **context,
             "product": product,
+            "data_module": data_module(product.id),
             "sections": sections(product.errors),
             "templates": compiled_templates(product_messages(product)),
             "annotations": resolved[product.id],
         }
-        python[f"{PACKAGE}/{product.id}.py"] = env.get_template("package/product.py.j2").render(
-            product_context
-        )
+        for name, template in product_modules(product.id).items():
+            python[f"{PACKAGE}/{name}"] = env.get_template(template).render(product_context)
         files[f"docs/{product.id}.md"] = env.get_template("product.md.j2").render(product_context)
     files["ERRORS.md"] = env.get_template("ERRORS.md.j2").render(
         {**context, "clashes": code_clashes(spec)}
     )
     files["errors.json"] = env.get_template("errors.json.j2").render(context)
     return {**runtime_files(), **format_python(python), **files}
+
+
+def data_module(product_id: str) -> str:
+    """The module that holds a product's data, imported on its first use: ``_spot_data``."""
+    return f"_{product_id}_data"
+
+
+def product_modules(product_id: str) -> dict[str, str]:
+    """The two modules of a product (its API and enum, its data) and their templates."""
+    return {
+        f"{product_id}.py": "package/product.py.j2",
+        f"{data_module(product_id)}.py": "package/product_data.py.j2",
+    }
 
 
 def runtime_files() -> dict[str, str]:

@@ -171,7 +171,7 @@ def test_generated_package_imports_with_the_standard_library_only(tmp_path: Path
         "assert E(-1099).title == 'Not found, authenticated, or authorized'\n"
         "t = spot.table('order_rejections')\n"
         "assert t is not None and t.codes == (-1010, -2010) and t.rows[0].message == 'Unknown order sent.'\n"
-        "assert binance_errors.__version__ == '2025.6.11'\n"
+        "assert binance_errors.__version__ == '2025.611.0'\n"
         "third_party = [m for m in set(sys.modules) - before if m.split('.')[0] not in sys.stdlib_module_names"
         " and m.split('.')[0] != 'binance_errors']\n"
         "print(third_party)\n",

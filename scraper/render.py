@@ -437,25 +437,9 @@ def product_annotations_data(annotations: ProductAnnotations) -> dict[str, Any]:
     }
 
 
-def message_rule_data(rule: MessageRule) -> dict[str, Any]:
-    """A message rule as data, its phrases in the form the runtimes compare."""
-    return {
-        "codes": list(rule.codes),
-        "message_has": list(rule.phrases),
-        "category": rule.category,
-        "retryable": rule.retryable,
-        "execution_unknown": rule.execution_unknown,
-        "action": rule.action,
-        "reason": rule.reason,
-        "source": rule.source,
-    }
-
-
-def message_rule_fields(rule: MessageRule) -> tuple[object, ...]:
-    """A message rule as the product module's tuple (``_advice.MessageRule``)."""
+def rule_effect(rule: HttpRule | MessageRule) -> tuple[object, ...]:
+    """What an HTTP or message rule sets, in the order of the runtime's ``RuleFields``."""
     return (
-        rule.codes,
-        rule.phrases,
         rule.category,
         rule.retryable,
         rule.execution_unknown,
@@ -465,18 +449,34 @@ def message_rule_fields(rule: MessageRule) -> tuple[object, ...]:
     )
 
 
+def rule_effect_data(rule: HttpRule | MessageRule) -> dict[str, Any]:
+    """:func:`rule_effect` as named fields, for ``errors.json``."""
+    names = ("category", "retryable", "execution_unknown", "action", "reason", "source")
+    return dict(zip(names, rule_effect(rule)))
+
+
+def message_rule_data(rule: MessageRule) -> dict[str, Any]:
+    """A message rule as data, its phrases in the form the runtimes compare."""
+    return {"codes": list(rule.codes), "message_has": list(rule.phrases), **rule_effect_data(rule)}
+
+
+def message_rule_fields(rule: MessageRule) -> tuple[object, ...]:
+    """A message rule as the product module's tuple (``_advice.MessageRule``)."""
+    return (rule.codes, rule.phrases, *rule_effect(rule))
+
+
 def http_rule_data(rule: HttpRule) -> dict[str, Any]:
     """An HTTP rule as data, its messages in the form the runtimes compare."""
     return {
         "status": [rule.low, rule.high],
         "messages": list(rule.variants),
-        "category": rule.category,
-        "retryable": rule.retryable,
-        "execution_unknown": rule.execution_unknown,
-        "action": rule.action,
-        "reason": rule.reason,
-        "source": rule.source,
+        **rule_effect_data(rule),
     }
+
+
+def http_rule_fields(rule: HttpRule) -> tuple[object, ...]:
+    """An HTTP rule as the product module's tuple (``_advice.HttpRule``)."""
+    return (rule.low, rule.high, rule.variants, *rule_effect(rule))
 
 
 def advice_fields(resolved: Resolved) -> tuple[object, ...]:
@@ -488,21 +488,6 @@ def advice_fields(resolved: Resolved) -> tuple[object, ...]:
         resolved.action,
         resolved.reasons,
         resolved.sources,
-    )
-
-
-def http_rule_fields(rule: HttpRule) -> tuple[object, ...]:
-    """An HTTP rule as the product module's tuple (``_advice.HttpRule``)."""
-    return (
-        rule.low,
-        rule.high,
-        rule.variants,
-        rule.category,
-        rule.retryable,
-        rule.execution_unknown,
-        rule.action,
-        rule.reason,
-        rule.source,
     )
 
 

@@ -21,11 +21,13 @@ VERSION_HEADING = "## "
 NEW_CHANGELOG = """\
 # Changelog
 
-Every version of `binance-error-codes`, newest first. The version is the date of
-the newest change in Binance's documentation (`YEAR.MONTH.DAY`, `.postN` for a
-release that changes only the generated code). The update job adds each
-version's summary when it opens its pull request; maintainers add the entries
-for `.postN` releases by hand.
+Every version of `binance-error-codes`, newest first. The version is
+`YEAR.MONTHDAY.POST`: the date of the newest change in Binance's documentation
+(`2026.627` is 2026-06-27) and a release number that counts the releases of
+that date (data edited on a page without a new date, or a change to the
+generated code alone). Versions up to 2026.5.18 were `YEAR.MONTH.DAY`. The
+update job adds each version's summary when it opens its pull request;
+maintainers add the entries of code-only releases by hand.
 """
 
 

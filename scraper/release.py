@@ -1,14 +1,20 @@
-"""The version of the generated package: the data's calendar date, plus the maintainers' ``.postN``.
+"""The version of the generated packages: the data's calendar date and a release number.
 
 The version comes from the data: :func:`spec_version` turns the newest
 upstream date in the spec (a page's ``last_updated``, a code's ``added`` or
-``removed``) into a calendar version, ``2026-05-18`` giving ``2026.5.18``. A
-change to the templates or the renderer that alters ``generated/`` without new
-Binance data needs a new version too; for that a maintainer edits
-``templates/release.yaml``::
+``removed``) into a calendar version, ``2026-05-18`` giving ``2026.5.18``.
+:func:`package_version` writes it, with the ``post`` number of
+``templates/release.yaml``, as ``YEAR.MONTHDAY.POST``: ``2026.518.0``, then
+``2026.518.1``. Three numbers, so the same string is a valid version on PyPI
+(PEP 440) and on npm (semver), ordered the same way in both (``MONTHDAY`` is
+``month * 100 + day``: ``2026.1202.0`` is after ``2026.518.1``); a fourth
+number or a ``.postN`` would not be semver, and a ``-post.N`` would sort before
+the release it follows on npm. A change to the templates or the renderer that
+alters ``generated/`` without new Binance data needs a new version too; for
+that a maintainer edits ``templates/release.yaml``::
 
     data_version: 2026.5.18   # the spec's calendar version when the templates changed
-    post: 1                   # gives 2026.5.18.post1
+    post: 1                   # gives 2026.518.1
 
 ``post`` applies only while the spec's calendar version equals
 ``data_version``.
@@ -66,11 +72,20 @@ def spec_version(spec: Spec) -> str:
 
 
 def package_version(spec: Spec, release: Release) -> str:
-    """The version of the package rendered from ``spec``: ``2026.5.18`` or ``2026.5.18.post1``."""
+    """The version of the packages rendered from ``spec``: ``2026.518.0``, ``2026.518.1``, ...
+
+    ``release.post`` counts only while ``release.data_version`` is the spec's
+    calendar version; newer data starts again at 0.
+    """
     version = spec_version(spec)
-    if release.post and release.data_version == version:
-        return f"{version}.post{release.post}"
-    return version
+    post = release.post if release.data_version == version else 0
+    return release_version(version, post)
+
+
+def release_version(calendar_version: str, post: int) -> str:
+    """``2026.5.18`` and post 1 as ``2026.518.1``: valid and ordered alike in PEP 440 and semver."""
+    year, month, day = (int(part) for part in calendar_version.split("."))
+    return f"{year}.{month * 100 + day}.{post}"
 
 
 def next_release(old: Spec, new: Spec, release: Release) -> Release:

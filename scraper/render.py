@@ -123,6 +123,7 @@ def render_all(
         {
             **context,
             "product": product,
+            "data_module": data_module(product.id),
             "sections": sections(product.errors),
             "templates": compiled_templates(product_messages(product)),
             "annotations": resolved[product.id],
@@ -135,9 +136,8 @@ def render_all(
     files: dict[str, str] = {}
     for product_context in products:
         product_id = product_context["product"].id
-        python[f"{PACKAGE}/{product_id}.py"] = env.get_template("package/product.py.j2").render(
-            product_context
-        )
+        for name, template in product_modules(product_id).items():
+            python[f"{PACKAGE}/{name}"] = env.get_template(template).render(product_context)
         files[f"docs/{product_id}.md"] = env.get_template("product.md.j2").render(product_context)
     files["ERRORS.md"] = env.get_template("ERRORS.md.j2").render(
         {**context, "clashes": code_clashes(spec)}
@@ -145,6 +145,19 @@ def render_all(
     files["errors.json"] = env.get_template("errors.json.j2").render(context)
     typescript = typescript_files(env, context, products)
     return {**runtime_files(), **format_python(python), **files, **typescript}
+
+
+def data_module(product_id: str) -> str:
+    """The module that holds a product's data, imported on its first use: ``_spot_data``."""
+    return f"_{product_id}_data"
+
+
+def product_modules(product_id: str) -> dict[str, str]:
+    """The two modules of a product (its API and enum, its data) and their templates."""
+    return {
+        f"{product_id}.py": "package/product.py.j2",
+        f"{data_module(product_id)}.py": "package/product_data.py.j2",
+    }
 
 
 def runtime_files() -> dict[str, str]:
@@ -589,25 +602,9 @@ def product_annotations_data(annotations: ProductAnnotations) -> dict[str, Any]:
     }
 
 
-def message_rule_data(rule: MessageRule) -> dict[str, Any]:
-    """A message rule as data, its phrases in the form the runtimes compare."""
-    return {
-        "codes": list(rule.codes),
-        "message_has": list(rule.phrases),
-        "category": rule.category,
-        "retryable": rule.retryable,
-        "execution_unknown": rule.execution_unknown,
-        "action": rule.action,
-        "reason": rule.reason,
-        "source": rule.source,
-    }
-
-
-def message_rule_fields(rule: MessageRule) -> tuple[object, ...]:
-    """A message rule as the product module's tuple (``_advice.MessageRule``)."""
+def rule_effect(rule: HttpRule | MessageRule) -> tuple[object, ...]:
+    """What an HTTP or message rule sets, in the order of the runtime's ``RuleFields``."""
     return (
-        rule.codes,
-        rule.phrases,
         rule.category,
         rule.retryable,
         rule.execution_unknown,
@@ -617,18 +614,34 @@ def message_rule_fields(rule: MessageRule) -> tuple[object, ...]:
     )
 
 
+def rule_effect_data(rule: HttpRule | MessageRule) -> dict[str, Any]:
+    """:func:`rule_effect` as named fields, for ``errors.json``."""
+    names = ("category", "retryable", "execution_unknown", "action", "reason", "source")
+    return dict(zip(names, rule_effect(rule)))
+
+
+def message_rule_data(rule: MessageRule) -> dict[str, Any]:
+    """A message rule as data, its phrases in the form the runtimes compare."""
+    return {"codes": list(rule.codes), "message_has": list(rule.phrases), **rule_effect_data(rule)}
+
+
+def message_rule_fields(rule: MessageRule) -> tuple[object, ...]:
+    """A message rule as the product module's tuple (``_advice.MessageRule``)."""
+    return (rule.codes, rule.phrases, *rule_effect(rule))
+
+
 def http_rule_data(rule: HttpRule) -> dict[str, Any]:
     """An HTTP rule as data, its messages in the form the runtimes compare."""
     return {
         "status": [rule.low, rule.high],
         "messages": list(rule.variants),
-        "category": rule.category,
-        "retryable": rule.retryable,
-        "execution_unknown": rule.execution_unknown,
-        "action": rule.action,
-        "reason": rule.reason,
-        "source": rule.source,
+        **rule_effect_data(rule),
     }
+
+
+def http_rule_fields(rule: HttpRule) -> tuple[object, ...]:
+    """An HTTP rule as the product module's tuple (``_advice.HttpRule``)."""
+    return (rule.low, rule.high, rule.variants, *rule_effect(rule))
 
 
 def advice_fields(resolved: Resolved) -> tuple[object, ...]:
@@ -640,21 +653,6 @@ def advice_fields(resolved: Resolved) -> tuple[object, ...]:
         resolved.action,
         resolved.reasons,
         resolved.sources,
-    )
-
-
-def http_rule_fields(rule: HttpRule) -> tuple[object, ...]:
-    """An HTTP rule as the product module's tuple (``_advice.HttpRule``)."""
-    return (
-        rule.low,
-        rule.high,
-        rule.variants,
-        rule.category,
-        rule.retryable,
-        rule.execution_unknown,
-        rule.action,
-        rule.reason,
-        rule.source,
     )
 
 

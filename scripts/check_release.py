@@ -118,7 +118,7 @@ def check_release(tag: str, dist: Path, init: Path = PACKAGE_INIT, npm: Path | N
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("tag", help="the pushed tag, e.g. v2026.5.18")
+    parser.add_argument("tag", help="the pushed tag, e.g. v2026.518.0")
     parser.add_argument("dist", type=Path, help="the folder make dist wrote")
     parser.add_argument("--npm", type=Path, help="the folder make dist-npm wrote")
     args = parser.parse_args(argv)

@@ -339,7 +339,7 @@ def golden_copy(tmp_path: Path) -> Path:
 def test_generate_reads_the_annotations_beside_the_spec(tmp_path: Path) -> None:
     spec, out = golden_copy(tmp_path), tmp_path / "out"
     assert run_cli("generate", "--spec", spec, "--out", out).returncode == 0
-    module = (out / "binance_errors" / "spot.py").read_text()
+    module = (out / "binance_errors" / "_spot_data.py").read_text()
     assert (
         '-1003: (\n        "rate_limit",\n        True,\n        False,\n        "retry",' in module
     )

@@ -98,17 +98,17 @@ def test_update_writes_the_pr_summary_under_each_new_version(tmp_path: Path) -> 
     changelog, body = tmp_path / "CHANGELOG.md", tmp_path / "body.md"
     first = update(tmp_path, revision("2025-01-09"), "2025-01-09")
     assert first.returncode == 0, first.stderr
-    assert "version 0.0.0 -> 2025.1.9" in first.stdout
+    assert "version 0.0.0 -> 2025.109.0" in first.stdout
     second = update(tmp_path, revision("2025-01-15"), "2025-01-15", "--pr-body", body)
     assert second.returncode == 0, second.stderr
-    assert "version 2025.1.9 -> 2025.1.15" in second.stdout
+    assert "version 2025.109.0 -> 2025.115.0" in second.stdout
     summary = body.read_text(encoding="utf-8").splitlines()[0]
     assert summary == "spot: 1 code removed, 2 codes with changed messages."
     text = changelog.read_text(encoding="utf-8")
     assert text.startswith(NEW_CHANGELOG)
     entries = text[len(NEW_CHANGELOG) :]
     assert entries.startswith(
-        f"\n## 2025.1.15\n\n- {summary}\n\n## 2025.1.9\n\n- spot: new product, "
+        f"\n## 2025.115.0\n\n- {summary}\n\n## 2025.109.0\n\n- spot: new product, "
     )
 
     before = changelog.read_bytes()
@@ -118,7 +118,7 @@ def test_update_writes_the_pr_summary_under_each_new_version(tmp_path: Path) -> 
 
 
 def test_a_data_change_without_a_new_date_gets_a_post_release_heading(tmp_path: Path) -> None:
-    """A message edited on the page, no code added or removed: the same date, ``.post1``."""
+    """A message edited on the page, no code added or removed: the same date, post 1."""
     page = revision("2025-01-15")
     assert update(tmp_path, page, "2025-01-15").returncode == 0
     edited = tmp_path / "edited.md"
@@ -128,10 +128,10 @@ def test_a_data_change_without_a_new_date_gets_a_post_release_heading(tmp_path: 
     )
     result = update(tmp_path, edited, "2025-02-01")
     assert result.returncode == 0, result.stderr
-    assert "version 2025.1.15 -> 2025.1.15.post1" in result.stdout
+    assert "version 2025.115.0 -> 2025.115.1" in result.stdout
     changelog = (tmp_path / "CHANGELOG.md").read_text(encoding="utf-8")
     assert (
-        "## 2025.1.15.post1\n\n- spot: 1 code with changed messages.\n\n## 2025.1.15\n\n"
+        "## 2025.115.1\n\n- spot: 1 code with changed messages.\n\n## 2025.115.0\n\n"
         "- spot: new product, " in changelog
     )
 

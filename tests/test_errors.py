@@ -230,7 +230,7 @@ def test_from_payload_imports_only_the_product_asked_for(generated_tree: Path) -
     assert result.returncode == 0, result.stderr
     assert (
         result.stdout.strip()
-        == "TOO_MANY_REQUESTS ['binance_errors._advice', 'binance_errors._errors', 'binance_errors._matching', 'binance_errors._response', 'binance_errors._runtime', 'binance_errors.spot']"
+        == "TOO_MANY_REQUESTS ['binance_errors._advice', 'binance_errors._errors', 'binance_errors._matching', 'binance_errors._response', 'binance_errors._runtime', 'binance_errors._spot_data', 'binance_errors.spot']"
     )
 
 

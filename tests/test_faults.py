@@ -34,8 +34,11 @@ MINI = FIXTURES / "mini.html"
 PAGE = MINI.read_bytes()
 HTML = "text/html; charset=utf-8"
 TIMEOUT = 0.5
-FAST = ("--timeout", str(TIMEOUT), "--retries", "1")
-"""Small bounds so the suite stays fast: 0.5 s per wait, two attempts, no backoff."""
+"""The wait of the tests about timeouts: small, so the suite stays fast."""
+PATIENT = 10.0
+"""The wait of every other test: a server thread on a loaded CI machine may take a moment."""
+RETRIES = ("--retries", "1")
+"""Two attempts, no backoff."""
 
 Command = Callable[[Path, str], list[str | Path]]
 
@@ -95,9 +98,10 @@ class Run:
     seconds: float
 
 
-def run(command: Command, workspace: Path, url: str, *extra: str) -> Run:
+def run(command: Command, workspace: Path, url: str, *extra: str, timeout: float = PATIENT) -> Run:
     started = time.monotonic()
-    result = run_cli(*command(workspace, url), *FAST, *extra, cwd=workspace)
+    bounds = ("--timeout", str(timeout), *RETRIES)
+    result = run_cli(*command(workspace, url), *bounds, *extra, cwd=workspace)
     return Run(result.returncode, result.stderr, time.monotonic() - started)
 
 
@@ -110,11 +114,17 @@ def assert_refused(result: Run, status: int, url: str, cause: str) -> None:
 
 
 def fails_cleanly(
-    command: Command, workspace: Path, url: str, status: int, cause: str, *extra: str
+    command: Command,
+    workspace: Path,
+    url: str,
+    status: int,
+    cause: str,
+    *extra: str,
+    timeout: float = PATIENT,
 ) -> Run:
     """Run ``command`` on ``url``; it must fail with one line and change no file."""
     before = snapshot(workspace)
-    result = run(command, workspace, url, *extra)
+    result = run(command, workspace, url, *extra, timeout=timeout)
     assert_refused(result, status, url, cause)
     assert snapshot(workspace) == before
     return result
@@ -233,7 +243,12 @@ def test_server_that_never_answers_hits_the_timeout(
     server.expect_request("/docs/errors").respond_with_handler(never)
     url = server.url_for("/docs/errors")
     result = fails_cleanly(
-        command, workspace, url, 4, "no data for 0.5s (read timeout) after 2 attempts"
+        command,
+        workspace,
+        url,
+        4,
+        "no data for 0.5s (read timeout) after 2 attempts",
+        timeout=TIMEOUT,
     )
     assert 2 * TIMEOUT <= result.seconds < 8, result.seconds
 
@@ -337,7 +352,9 @@ def test_chunked_body_cut_short_is_an_error(command: Command, workspace: Path) -
 def test_body_that_stalls_midway_hits_the_timeout(command: Command, workspace: Path) -> None:
     reply = http_reply("HTTP/1.1 200 OK\nContent-Length: 5000\n", PAGE[:1000])
     with RawServer(reply, hold=None) as server:
-        result = fails_cleanly(command, workspace, server.url, 4, "no data for 0.5s (read timeout)")
+        result = fails_cleanly(
+            command, workspace, server.url, 4, "no data for 0.5s (read timeout)", timeout=TIMEOUT
+        )
     assert result.seconds < 5
 
 

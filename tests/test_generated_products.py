@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,25 @@ def test_errors_json_holds_every_product() -> None:
     assert [p["id"] for p in data["products"]] == PRODUCT_IDS
     for product, spec_product in zip(data["products"], SPEC.products):
         assert len(product["errors"]) == len(spec_product.errors)
+
+
+def test_importing_a_product_builds_its_enum_only(generated_tree: Path) -> None:
+    """The data (messages, advice, tables, templates) waits for its first use."""
+    result = run_python(
+        generated_tree,
+        "from binance_errors import usdm\n"
+        "before = sorted(m for m in sys.modules if m.startswith('binance_errors'))\n"
+        "code = usdm.ErrorCode.TIMEOUT\n"
+        "untouched = 'binance_errors._usdm_data' not in sys.modules\n"
+        "print(before, untouched, code.action, len(usdm.TABLES), len(usdm.HTTP_RULES) > 5)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('binance_errors')))\n",
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.splitlines()
+    assert first == (
+        "['binance_errors', 'binance_errors._runtime', 'binance_errors.usdm'] True reconcile 0 True"
+    )
+    assert second == (
+        "['binance_errors', 'binance_errors._runtime', 'binance_errors._usdm_data',"
+        " 'binance_errors.usdm']"
+    )

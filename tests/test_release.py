@@ -1,8 +1,9 @@
-"""The package version: the spec's calendar version, and the ``.postN`` of ``templates/release.yaml``."""
+"""The package version: the spec's calendar version and the post number of ``templates/release.yaml``."""
 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from scraper.release import (
     package_version,
     read_release,
     release_text,
+    release_version,
     spec_version,
 )
 from scraper.spec import read_spec
@@ -43,11 +45,41 @@ def test_the_committed_release_file_is_valid_and_the_package_carries_its_version
 def test_post_applies_only_to_its_data_version() -> None:
     spec = read_spec(SPEC_PATH)
     version = spec_version(spec)
-    assert package_version(spec, Release(version, 0)) == version
-    assert package_version(spec, Release(version, 1)) == f"{version}.post1"
-    assert package_version(spec, Release(version, 12)) == f"{version}.post12"
-    assert package_version(spec, Release("2020.1.1", 3)) == version  # newer data: plain date
-    assert package_version(spec, NO_POST_RELEASE) == version
+    year, month, day = (int(part) for part in version.split("."))
+    plain = f"{year}.{month * 100 + day}.0"
+    assert package_version(spec, Release(version, 0)) == plain
+    assert package_version(spec, Release(version, 1)) == plain[:-1] + "1"
+    assert package_version(spec, Release(version, 12)) == plain[:-1] + "12"
+    assert package_version(spec, Release("2020.1.1", 3)) == plain  # newer data: post 0
+    assert package_version(spec, NO_POST_RELEASE) == plain
+
+
+@pytest.mark.parametrize(
+    ("calendar", "post", "version"),
+    [
+        ("2026.5.18", 0, "2026.518.0"),
+        ("2026.5.18", 1, "2026.518.1"),
+        ("2026.12.2", 0, "2026.1202.0"),
+        ("2027.1.1", 0, "2027.101.0"),
+        ("0.0.0", 0, "0.0.0"),
+    ],
+)
+def test_the_version_is_the_same_string_for_pypi_and_npm(
+    calendar: str, post: int, version: str
+) -> None:
+    assert release_version(calendar, post) == version
+    assert str(Version(version)) == version  # PEP 440, already normalised
+    assert re.fullmatch(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)", version)  # semver
+
+
+def test_versions_order_alike_in_both_schemes() -> None:
+    ordered = [("2026.5.18", 0), ("2026.5.18", 1), ("2026.5.18", 12), ("2026.5.19", 0),
+               ("2026.12.2", 0), ("2027.1.1", 0)]  # fmt: skip
+    versions = [release_version(calendar, post) for calendar, post in ordered]
+    assert sorted(versions, key=Version) == versions
+    as_semver = [tuple(int(part) for part in v.split(".")) for v in versions]
+    assert sorted(as_semver) == as_semver
+    assert Version(versions[0]) > Version("2026.5.18")  # above the older date-only versions
 
 
 def test_newer_data_drops_the_post_by_itself() -> None:
@@ -57,7 +89,7 @@ def test_newer_data_drops_the_post_by_itself() -> None:
     assert spot is not None
     newer = replace(spot, last_updated="2099-12-31")
     later = replace(spec, products=tuple(newer if p.id == "spot" else p for p in spec.products))
-    assert package_version(later, release) == "2099.12.31"
+    assert package_version(later, release) == "2099.1231.0"
 
 
 @pytest.mark.parametrize(
@@ -151,14 +183,14 @@ def test_raising_post_makes_generated_stale_until_regenerated(workspace: Path) -
     release.write_text(f"data_version: {version}\npost: 2\n", encoding="utf-8")
     stale = cli(workspace, "check")
     assert stale.returncode == 1
-    assert f'+__version__ = "{version}.post2"' in stale.stdout
+    assert f'+__version__ = "{release_version(version, 2)}"' in stale.stdout
     done = cli(workspace, "generate")
     assert done.returncode == 0, done.stderr
     # __init__.py, and the npm package's package.json, index.js and index.d.ts (VERSION):
     # the docs show the data's version
     assert "(4 changed)" in done.stdout
     init = (workspace / "generated" / "binance_errors" / "__init__.py").read_text(encoding="utf-8")
-    assert f'__version__ = "{version}.post2"\n' in init
+    assert f'__version__ = "{release_version(version, 2)}"\n' in init
     assert cli(workspace, "check").returncode == 0
 
 
@@ -246,7 +278,7 @@ def test_every_message_only_update_gets_a_higher_version_the_release_check_accep
     update_spot(tmp_path, page, "2026-05-18")
     init = tmp_path / "generated" / "binance_errors" / "__init__.py"
     versions = [released_version(init)]
-    assert versions == ["2026.5.18"]
+    assert versions == ["2026.518.0"]
     edits = [
         ("Too many requests queued.", "Too many requests are queued."),
         ("An unknown error occurred while processing the request.", "An unknown error occurred."),
@@ -256,7 +288,7 @@ def test_every_message_only_update_gets_a_higher_version_the_release_check_accep
         page.write_text(text, encoding="utf-8")
         stdout = update_spot(tmp_path, page, f"2026-06-0{post}")
         version = released_version(init)
-        assert version == f"2026.5.18.post{post}"
+        assert version == f"2026.518.{post}"
         assert f"version {versions[-1]} -> {version}" in stdout
         assert Version(version) > Version(versions[-1])
         assert read_release(tmp_path / "release.yaml") == Release("2026.5.18", post)
@@ -277,11 +309,11 @@ def test_every_message_only_update_gets_a_higher_version_the_release_check_accep
     )
     page.write_text(newer, encoding="utf-8")
     stdout = update_spot(tmp_path, page, "2026-06-10")
-    assert "version 2026.5.18.post2 -> 2026.6.10" in stdout
-    assert released_version(init) == "2026.6.10" and Version("2026.6.10") > Version(versions[-1])
+    assert "version 2026.518.2 -> 2026.610.0" in stdout
+    assert released_version(init) == "2026.610.0" and Version("2026.610.0") > Version(versions[-1])
     assert read_release(tmp_path / "release.yaml") == Release("2026.6.10", 0)
-    with pytest.raises(ReleaseError, match=r"the tag must be v2026\.6\.10"):
-        check_release("v2026.5.18.post2", fake_dist(tmp_path / "dist3", "2026.6.10"), init)
+    with pytest.raises(ReleaseError, match=r"the tag must be v2026\.610\.0"):
+        check_release("v2026.518.2", fake_dist(tmp_path / "dist3", "2026.610.0"), init)
 
 
 def test_a_failed_update_leaves_the_release_file_as_it_was(tmp_path: Path) -> None:

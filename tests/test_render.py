@@ -14,7 +14,7 @@ from scraper.annotations import read_annotations
 from scraper.atomic_write import write_tree
 from scraper.exceptions import SpecError
 from scraper.matchers import compile_template, is_templated
-from scraper.release import NO_POST_RELEASE, spec_version
+from scraper.release import NO_POST_RELEASE, package_version, spec_version
 from scraper.render import (
     anchor,
     autolink_url,
@@ -174,7 +174,7 @@ def test_generated_package_imports_with_the_standard_library_only(tmp_path: Path
         "assert E(-1099).title == 'Not found, authenticated, or authorized'\n"
         "t = spot.table('order_rejections')\n"
         "assert t is not None and t.codes == (-1010, -2010) and t.rows[0].message == 'Unknown order sent.'\n"
-        "assert binance_errors.__version__ == '2025.6.11'\n"
+        "assert binance_errors.__version__ == '2025.611.0'\n"
         "third_party = [m for m in set(sys.modules) - before if m.split('.')[0] not in sys.stdlib_module_names"
         " and m.split('.')[0] != 'binance_errors']\n"
         "print(third_party)\n",
@@ -270,7 +270,8 @@ def test_the_npm_package_is_rendered_with_its_runtime(tmp_path: Path) -> None:
     for product in ("spot", "usdm"):
         assert {f"typescript/{product}.js", f"typescript/{product}.d.ts"} <= typescript
     assert files["typescript/LICENSE"] == (REPO / "LICENSE").read_text(encoding="utf-8")
-    assert json.loads(files["typescript/package.json"])["version"] == "2025.6.11"
+    version = package_version(read_spec(GOLDEN / "spec.yaml"), NO_POST_RELEASE)
+    assert json.loads(files["typescript/package.json"])["version"] == version
 
 
 def test_unreadable_npm_sources_are_a_spec_error(

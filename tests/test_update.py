@@ -118,8 +118,8 @@ def test_update_renders_exactly_what_generate_renders(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     check = run_cli("check", "--spec", spec_dir / "errors.yaml", "--out", tmp_path / "generated")
     assert check.returncode == 0, check.stdout[-2000:]
-    module = (tmp_path / "generated" / "binance_errors" / "spot.py").read_text(encoding="utf-8")
-    assert "rate_limit" in module
+    data = (tmp_path / "generated" / "binance_errors" / "_spot_data.py").read_text(encoding="utf-8")
+    assert "rate_limit" in data
 
 
 def test_update_tombstones_a_dropped_code_and_says_so(tmp_path: Path) -> None:
@@ -133,9 +133,11 @@ def test_update_tombstones_a_dropped_code_and_says_so(tmp_path: Path) -> None:
     assert "- `-1167` `BOTH_OCO_ORDERS_CANNOT_BE_CONTINGENT`, removed 2025-01-15" in text
     gone = read_spec(tmp_path / "spec" / "errors.yaml").products[0].error(-1167)
     assert gone is not None and (gone.added, gone.removed) == ("2025-01-09", "2025-01-15")
-    module = (tmp_path / "generated" / "binance_errors" / "spot.py").read_text(encoding="utf-8")
+    package = tmp_path / "generated" / "binance_errors"
+    module = (package / "spot.py").read_text(encoding="utf-8")
     assert "    BOTH_OCO_ORDERS_CANNOT_BE_CONTINGENT = -1167\n" in module
-    assert '    -1167: "2025-01-15",\n' in module
+    data = (package / "_spot_data.py").read_text(encoding="utf-8")
+    assert '    -1167: "2025-01-15",\n' in data
 
 
 def test_a_long_pr_body_is_cut_at_a_line_and_says_so() -> None:

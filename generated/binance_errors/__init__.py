@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from binance_errors._matching import MessageMatch
     from binance_errors._urls import product_for_url
 
-__version__ = "2026.6.27"
+__version__ = "2026.627.0"
 
 PRODUCTS: tuple[str, ...] = (
     "coinm",

@@ -18,4 +18,4 @@ export * as usdm from "./usdm.js";
 export * as wallet from "./wallet.js";
 
 /** The package's version: the same as the Python package's. */
-export const VERSION = "2026.6.27";
+export const VERSION = "2026.627.0";

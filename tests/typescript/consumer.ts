@@ -14,6 +14,7 @@ import {
   type AdviceOptions,
   type Annotation,
   type Category,
+  type ErrorFields,
   type ErrorInfo,
   type FormerMessage,
   type HeadersInput,
@@ -170,6 +171,14 @@ const html = BinanceAPIError.fromPayload(new TextEncoder().encode("<html>502</ht
 assert.equal(html.code, undefined);
 assert.equal(html.category, "invalid_payload");
 assert.equal(typeof html.problem, "string");
+
+const fields: ErrorFields = { code: -1003, msg: "Too many requests queued.", product: "spot" };
+const made = new BinanceAPIError(fields);
+assert.equal(made.message, "spot -1003 TOO_MANY_REQUESTS: Too many requests queued.");
+assert.equal(made.category, "invalid_payload");
+const advised = new BinanceAPIError({ ...fields, annotation: annotation(-1003), httpStatus: 429 });
+assert.equal(advised.action, "retry");
+assert.equal(advised.httpStatus, 429);
 
 // @ts-expect-error: a product that does not exist is a type error, and a RangeError
 assert.throws(() => BinanceAPIError.fromResponse(400, "{}", { product: "nope" }), RangeError);

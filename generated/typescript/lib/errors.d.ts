@@ -21,6 +21,24 @@ export interface PartsOptions extends ResponseOptions {
   readonly now?: number;
 }
 
+/** Everything a `BinanceAPIError` holds: what its constructor takes (the advice as `annotation`). */
+export interface ErrorFields {
+  readonly code: number | undefined;
+  readonly msg: string;
+  readonly product: ProductId;
+  readonly match?: MessageMatch | undefined;
+  /** The advice; without it, that of a payload without a usable code (`invalid_payload`). */
+  readonly annotation?: Annotation | undefined;
+  readonly httpStatus?: number | undefined;
+  readonly payload?: Readonly<Record<string, unknown>> | undefined;
+  readonly problem?: string | undefined;
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers?: Readonly<Record<string, number>> | undefined;
+  readonly retryAfter?: number | undefined;
+  readonly incomplete?: readonly string[] | undefined;
+}
+
 /** An error Binance returned: what it means and what to do about it. */
 export declare class BinanceAPIError extends Error {
   /**
@@ -49,7 +67,8 @@ export declare class BinanceAPIError extends Error {
     options?: PartsOptions,
   ): BinanceAPIError;
 
-  private constructor(fields: never);
+  /** An error made from its fields, as `fromParts` makes it (a test's stand-in, say). */
+  constructor(fields: ErrorFields);
 
   readonly name: "BinanceAPIError";
   /** The payload's code; undefined when the body had no usable code. */

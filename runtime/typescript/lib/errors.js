@@ -25,16 +25,17 @@ export const DEFAULT_PRODUCT = "spot";
  * @property {number | undefined} code
  * @property {string} msg
  * @property {ProductId} product
- * @property {MessageMatch} [match]
- * @property {Annotation} [annotation]
- * @property {number} [httpStatus]
- * @property {Record<string, unknown>} [payload]
- * @property {string} [problem]
- * @property {string} [method]
- * @property {string} [url]
- * @property {Record<string, number>} [headers]
- * @property {number} [retryAfter]
- * @property {readonly string[]} [incomplete]
+ * @property {MessageMatch | undefined} [match]
+ * @property {Annotation | undefined} [annotation] the advice; by default that of a payload
+ *   without a usable code
+ * @property {number | undefined} [httpStatus]
+ * @property {Record<string, unknown> | undefined} [payload]
+ * @property {string | undefined} [problem]
+ * @property {string | undefined} [method]
+ * @property {string | undefined} [url]
+ * @property {Readonly<Record<string, number>> | undefined} [headers]
+ * @property {number | undefined} [retryAfter]
+ * @property {readonly string[] | undefined} [incomplete]
  */
 
 /**

@@ -234,8 +234,9 @@ def _restore_match(state: "tuple[Any, ...]") -> MessageMatch:
 def normalise_message(message: str) -> str:
     """``message`` with whitespace runs collapsed, ends stripped and trailing periods dropped.
 
-    Whitespace is what Python's ``str.split()`` splits on (JavaScript:
-    ``/\\s+/`` plus U+001C..U+001F and U+0085). Documented messages and
+    Whitespace is what Python's ``str.split()`` splits on (in JavaScript,
+    ``\\s`` plus U+001C..U+001F and U+0085, less U+FEFF: the npm package's
+    ``text.js`` spells the class out). Documented messages and
     patterns are compared in this form, so spacing and a missing (or doubled)
     final period do not stop a message from matching.
     """

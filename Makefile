@@ -75,14 +75,19 @@ scrape-captures: $(STAMP) ## rebuild every product without replayed history from
 	$(PY) -m scraper scrape --all $(addprefix --exclude ,$(REPLAYED)) --captures $(CAPTURES) --out $(SPEC)
 	$(MAKE) --no-print-directory generate
 
-update: $(STAMP) ## merge the live pages into the spec, regenerate, add to CHANGELOG.md (SOURCE=<file>: offline)
+update: $(STAMP) ## merge the live pages into the spec, regenerate, changelog, conformance (SOURCE=<file>: offline)
 	@echo "==> updating $(SPEC), generated/ and $(CHANGELOG) from $(if $(findstring --all,$(UPDATE_WHAT)),every product's live page,$(SOURCE))"
-	$(PY) -m scraper update $(UPDATE_WHAT) --spec $(SPEC) --out generated --changelog $(CHANGELOG) $(if $(DATE),--date $(DATE)) $(if $(PR_BODY),--pr-body $(PR_BODY))
+	@# A product that fails leaves the others updated: their new data needs new
+	@# conformance answers all the same (make conformance), then the update's own
+	@# status is the target's. No $(MAKE) on that line: `make -n update` stays a dry run.
+	$(PY) -m scraper update $(UPDATE_WHAT) --spec $(SPEC) --out generated --changelog $(CHANGELOG) $(if $(DATE),--date $(DATE)) $(if $(PR_BODY),--pr-body $(PR_BODY)); \
+	status=$$?; $(PY) scripts/conformance.py && exit $$status
 
-backfill: $(STAMP) ## rebuild the replayed products from HISTORY and CAPTURES (oldest first), regenerate
+backfill: $(STAMP) ## rebuild the replayed products from HISTORY and CAPTURES, regenerate, conformance
 	@echo "==> replaying $(REPLAYED) from $(HISTORY) and $(CAPTURES) into $(SPEC)"
 	$(PY) scripts/backfill.py --history $(HISTORY) --captures $(CAPTURES) --spec $(SPEC) --quiet
 	$(MAKE) --no-print-directory generate
+	$(MAKE) --no-print-directory conformance
 
 lint: $(STAMP) ## ruff (lint, format) and mypy --strict, on the tooling, the runtime and the generated package
 	@echo "==> ruff check, ruff format --check and mypy --strict on scraper/ scripts/ tests/ runtime/ generated/"

@@ -114,8 +114,15 @@ def test_the_update_workflow_contract() -> None:
         "templates/release.yaml",
         "tests/conformance/cases.json",
     ]
-    runs = [step.get("run", "") for step in job["steps"]]
-    assert runs.index("make conformance") == runs.index(update["run"]) + 1
+    update_recipe = subprocess.run(
+        ["make", "-n", "update", "SOURCE=page.md"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "scraper update --source page.md" in update_recipe
+    assert "scripts/conformance.py" in update_recipe  # new data, new answers
     checkout = by_use["actions/checkout"]
     assert checkout["with"]["persist-credentials"] is False
 
